@@ -1,0 +1,252 @@
+"""The command line: the same engine as the window, headless (DESIGN.md §5).
+
+Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 1 on any other
+failure. With ``--json`` the last line of standard output is one JSON object with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .core.backbones import BACKBONES
+    from .core.device import DEVICE_CHOICES, PRECISION_CHOICES
+    from .core.recipes import RECIPES
+
+    parser = argparse.ArgumentParser(
+        prog="catdog-gui",
+        description="Train an image classifier on folders of photos, evaluate it, and classify new photos.",
+    )
+    parser.add_argument("--version", action="version", version=f"catdog-gui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train a model on a dataset folder")
+    train.add_argument("data", metavar="DATA", help="dataset folder (train/validation[/test], class folders, or flat)")
+    train.add_argument("--strategy", choices=list(RECIPES), default="feature-extraction")
+    train.add_argument("--backbone", choices=list(BACKBONES), help="pretrained base (default efficientnet-lite0)")
+    train.add_argument("--weights", dest="weights_file", metavar="FILE", help="backbone weights file instead of the default")
+    train.add_argument("--epochs", type=int, help="epochs (of the fine-tuning phase for fine-tuning)")
+    train.add_argument("--head-epochs", type=int, help="fine-tuning: epochs of the head-only phase first")
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--lr", type=float, help="learning rate (of the head phase for fine-tuning)")
+    train.add_argument("--fine-tune-lr", type=float, help="fine-tuning: learning rate of the unfrozen phase")
+    train.add_argument("--image-size", type=int, metavar="PX")
+    train.add_argument("--early-stopping", type=int, metavar="EPOCHS", help="stop after EPOCHS without improvement")
+    train.add_argument("--no-augmentation", action="store_true", help="turn the recipe's augmentation off")
+    train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    train.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
+                       help="auto: bf16/fp16 on GPUs and on CPUs with native bf16, else fp32")
+    train.add_argument("--runs-dir", metavar="DIR", help="where run folders go (default ~/catdog-gui/runs)")
+    train.add_argument("--resume", metavar="RUN_DIR", help="continue an interrupted run (DATA is ignored)")
+    train.add_argument("--seed", type=int)
+    train.add_argument("--json", action="store_true")
+
+    evaluate = commands.add_parser("evaluate", help="measure a model on labelled photos")
+    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("data", metavar="DATA", help="lecture-layout folder (its test/ is used) or class folders")
+    evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    evaluate.add_argument("--json", action="store_true")
+
+    predict = commands.add_parser("predict", help="classify photos or folders of photos")
+    predict.add_argument("model", metavar="MODEL")
+    predict.add_argument("paths", metavar="PATH", nargs="+")
+    predict.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    predict.add_argument("--json", action="store_true")
+
+    split = commands.add_parser("split", help="lay a flat or class-folder dataset out as train/validation/test")
+    split.add_argument("source", metavar="SOURCE")
+    split.add_argument("out", metavar="OUT")
+    split.add_argument("--train", type=int, default=1000, help="images per class (default 1000)")
+    split.add_argument("--validation", type=int, default=500, help="images per class (default 500)")
+    split.add_argument("--test", type=int, default=500, help="images per class (default 500)")
+    split.add_argument("--seed", type=int, default=0)
+    split.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", help="export a model to ONNX or TorchScript")
+    export.add_argument("model", metavar="MODEL")
+    export.add_argument("--format", choices=["onnx", "torchscript"], required=True)
+    export.add_argument("out", metavar="OUT")
+    export.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    from .core.errors import UserError
+
+    warnings.filterwarnings("ignore", category=UserWarning)
+    started = time.perf_counter()
+    try:
+        result = COMMANDS[args.command](args)
+    except UserError as error:
+        print(f"catdog-gui: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("catdog-gui: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as error:  # the user gets a message, not a traceback
+        print(f"catdog-gui: failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.command == "train":
+        result["seconds"] = round(time.perf_counter() - started, 3)
+    if args.json:
+        print(json.dumps(result))
+    return EXIT_OK
+
+
+# ---- commands -----------------------------------------------------------------------------------
+
+def _train(args) -> dict:
+    from .core.preprocessing import Augmentation
+    from .core.recipes import resolve_settings
+    from .core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress, Training
+
+    if args.resume:
+        training = Training.resume(args.resume)
+    else:
+        overrides = {name: getattr(args, name) for name in (
+            "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
+            "image_size", "early_stopping", "seed", "device", "precision")}
+        if args.no_augmentation:
+            overrides["augmentation"] = Augmentation()
+        training = Training(resolve_settings(args.data, args.strategy, **overrides), runs_dir=args.runs_dir)
+    bars = _Bars()
+    finished = None
+    for record in training.run():
+        if isinstance(record, PhaseStarted):
+            bars.close()
+            _say(f"{record.title}...")
+        elif isinstance(record, Progress):
+            bars.update(record.phase, record.done, record.total, "img")
+        elif isinstance(record, BatchDone):
+            bars.update(f"epoch {record.epoch}/{record.epochs}", record.batch, record.batches, "batch",
+                        loss=f"{record.loss:.3f}")
+        elif isinstance(record, EpochDone):
+            bars.close()
+            _say(f"{record.phase} epoch {record.epoch}/{record.epochs}: loss {record.loss:.4f}, "
+                 f"accuracy {record.accuracy:.4f}, val_loss {record.val_loss:.4f}, "
+                 f"val_accuracy {record.val_accuracy:.4f} ({record.seconds:.1f} s){' *' if record.improved else ''}")
+        elif isinstance(record, Finished):
+            finished = record
+    bars.close()
+    _report_skipped(finished.skipped)
+    _say(f"Run folder: {finished.run_dir}")
+    if finished.test_accuracy is not None:
+        _say(f"Test accuracy: {finished.test_accuracy:.4f}")
+    return {
+        "run_dir": finished.run_dir,
+        "model": finished.model_path,
+        "best_val_accuracy": finished.best_val_accuracy,
+        "test_accuracy": finished.test_accuracy,
+        "seconds_per_epoch": finished.seconds_per_epoch,
+        "epochs": finished.epochs,
+        "device": finished.device,
+        "stopped": finished.stopped,
+        "early_stopped": finished.early_stopped,
+        "skipped": [s.as_dict() for s in finished.skipped],
+    }
+
+
+def _evaluate(args) -> dict:
+    from .core.evaluation import evaluate
+    from .core.prediction import Predictor
+
+    predictor = Predictor(args.model, device=args.device)
+    bars = _Bars()
+    result = evaluate(predictor, args.data, lambda done, total: bars.update("evaluating", done, total, "img"))
+    bars.close()
+    _report_skipped(result.skipped)
+    _say(f"Accuracy: {result.accuracy:.4f} on {sum(map(sum, result.confusion_matrix))} images")
+    for name, accuracy in result.per_class.items():
+        _say(f"  {name}: {accuracy:.4f}")
+    return result.as_dict()
+
+
+def _predict(args) -> dict:
+    from .core.prediction import Predictor
+
+    predictor = Predictor(args.model, device=args.device)
+    predictions, skipped = predictor.predict_paths(args.paths)
+    if not args.json:
+        for p in predictions:
+            print(f"{p.path}\t{p.label}\t{p.probability:.4f}")
+    _report_skipped(skipped)
+    return {"predictions": [p.as_dict() for p in predictions], "skipped": [s.as_dict() for s in skipped]}
+
+
+def _split(args) -> dict:
+    from .core.datasets import load_dataset, write_split
+
+    dataset = load_dataset(args.source, seed=args.seed, counts=(args.train, args.validation, args.test))
+    counts = write_split(dataset, args.out)
+    _report_skipped(dataset.skipped)
+    for split, row in counts.items():
+        _say(f"{split}: " + ", ".join(f"{name} {n}" for name, n in row.items()))
+    return {"out": args.out, "counts": counts, "skipped": [s.as_dict() for s in dataset.skipped]}
+
+
+def _export(args) -> dict:
+    from .core.export import export_model
+
+    out = export_model(args.model, args.format, args.out)
+    _say(f"Wrote {out}")
+    return {"out": str(out), "format": args.format}
+
+
+COMMANDS = {"train": _train, "evaluate": _evaluate, "predict": _predict, "split": _split, "export": _export}
+
+
+# ---- output helpers -----------------------------------------------------------------------------
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _report_skipped(skipped) -> None:
+    if skipped:
+        _say(f"{len(skipped)} files were skipped:")
+        for item in skipped:
+            _say(f"  {item.path}: {item.reason}")
+
+
+class _Bars:
+    """One tqdm progress bar at a time on standard error (hidden when it is not a terminal)."""
+
+    def __init__(self):
+        self.bar = None
+        self.label = None
+
+    def update(self, label: str, done: int, total: int, unit: str, **postfix) -> None:
+        from tqdm import tqdm
+
+        if label != self.label:
+            self.close()
+            self.bar = tqdm(total=total, desc=label, unit=unit, file=sys.stderr, leave=False,
+                            disable=None, dynamic_ncols=True)
+            self.label = label
+        self.bar.n = done
+        if postfix:
+            self.bar.set_postfix(postfix, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar, self.label = None, None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

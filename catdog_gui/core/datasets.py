@@ -1,0 +1,263 @@
+"""Finding the photos: the three folder layouts, class names, splits and the files left out.
+
+Layouts (DESIGN.md §1):
+
+- ``lecture``: ``train/``, ``validation/`` and optionally ``test/``, each with one folder per class;
+- ``class-folders``: one folder per class, split here (stratified, seeded);
+- ``flat``: Kaggle-style names such as ``cat.123.jpg`` whose prefix is the label, split here.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError
+from .images import Skipped, skip_reason_for_name
+
+SPLITS = ("train", "validation", "test")
+LECTURE_COUNTS = (1000, 500, 500)
+DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)
+_FLAT_NAME = re.compile(r"^([A-Za-z][\w-]*?)[._ -]\d+\.\w+$")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One photo and its class index."""
+
+    path: str
+    label: int
+
+
+@dataclass
+class Dataset:
+    """The photos of one folder, split into train, validation and (maybe) test."""
+
+    root: str
+    layout: str
+    classes: list[str]
+    splits: dict[str, list[Sample]]
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Images per class for each split, e.g. ``{"train": {"cats": 1000, "dogs": 1000}}``."""
+        table = {}
+        for split, samples in self.splits.items():
+            row = dict.fromkeys(self.classes, 0)
+            for sample in samples:
+                row[self.classes[sample.label]] += 1
+            table[split] = row
+        return table
+
+    def drop(self, skipped: list[Skipped]) -> None:
+        """Remove files found unusable while decoding, and remember why."""
+        bad = {item.path for item in skipped}
+        if not bad:
+            return
+        self.skipped.extend(skipped)
+        for split, samples in self.splits.items():
+            self.splits[split] = [s for s in samples if s.path not in bad]
+        _check_classes_have_images(self)
+
+
+def detect_layout(root: Path) -> str:
+    """Name the layout of ``root``: ``lecture``, ``class-folders`` or ``flat``."""
+    if not root.is_dir():
+        raise DataError(f"{root}: not a folder (or it does not exist)")
+    names = {p.name.lower() for p in root.iterdir() if p.is_dir()}
+    if "train" in names and ("validation" in names or "val" in names):
+        return "lecture"
+    if any(_visible_dirs(root)):
+        return "class-folders"
+    return "flat"
+
+
+def load_dataset(
+    folder: str | os.PathLike,
+    seed: int = 0,
+    fractions: tuple[float, float, float] = DEFAULT_FRACTIONS,
+    counts: tuple[int, int, int] | None = None,
+) -> Dataset:
+    """Scan a dataset folder in any of the three layouts.
+
+    Folders that are not split already are split per class, seeded: by ``counts`` (per class) when
+    given, for a flat folder by the lecture's 1000/500/500 when every class has that many, else by
+    ``fractions``. Files that cannot be used are listed in ``skipped`` with the reason.
+    """
+    root = Path(folder).expanduser()
+    layout = detect_layout(root)
+    skipped: list[Skipped] = []
+    if layout == "lecture":
+        split_dirs = {s: _split_dir(root, s) for s in SPLITS}
+        class_names = sorted({p.name for p in _visible_dirs(split_dirs["train"])}, key=_class_sort_key)
+        splits = {}
+        for split, directory in split_dirs.items():
+            if directory is None:
+                continue
+            by_class = {name: _list_images(directory / name, skipped) for name in class_names}
+            for extra in _visible_dirs(directory):
+                if extra.name not in by_class:
+                    skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
+            splits[split] = _samples(by_class, class_names)
+        dataset = Dataset(str(root), layout, class_names, splits, skipped)
+    else:
+        by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
+        class_names = sorted(by_class, key=_class_sort_key)
+        if counts is None and layout == "flat" and all(len(v) >= sum(LECTURE_COUNTS) for v in by_class.values()):
+            counts = LECTURE_COUNTS
+        splits = split_per_class(by_class, class_names, seed, fractions, counts)
+        dataset = Dataset(str(root), layout, class_names, splits, skipped)
+    _check_classes_have_images(dataset)
+    return dataset
+
+
+def labelled_files(folder: str | os.PathLike) -> tuple[list[str], list[tuple[str, str]], list[Skipped]]:
+    """Labelled photos to evaluate on: a lecture-layout folder's ``test/``, or all of a folder of class
+    folders or of a flat folder. Returns class names, ``(path, class name)`` pairs and skipped files."""
+    root = Path(folder).expanduser()
+    layout = detect_layout(root)
+    skipped: list[Skipped] = []
+    if layout == "lecture":
+        test = _split_dir(root, "test")
+        if test is None:
+            raise DataError(f"{root}: has no test/ folder to evaluate on")
+        by_class = _class_folders(test, skipped)
+    else:
+        by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
+    classes = sorted(by_class, key=_class_sort_key)
+    samples = [(path, name) for name in classes for path in by_class[name]]
+    if not samples:
+        raise DataError(f"{root}: no labelled images found")
+    return classes, samples, skipped
+
+
+def split_per_class(by_class, class_names, seed, fractions, counts) -> dict[str, list[Sample]]:
+    """Shuffle each class with ``seed`` and cut it by counts (per class) or by fractions."""
+    splits = {name: [] for name in SPLITS}
+    for label, name in enumerate(class_names):
+        files = sorted(by_class[name])
+        random.Random(f"{seed}:{name}").shuffle(files)
+        sizes = _split_sizes(len(files), fractions, counts, name)
+        start = 0
+        for split, size in zip(SPLITS, sizes):
+            splits[split].extend(Sample(path, label) for path in files[start:start + size])
+            start += size
+    return {split: samples for split, samples in splits.items() if samples or split != "test"}
+
+
+def _split_sizes(total, fractions, counts, class_name):
+    if counts is not None:
+        if sum(counts) > total:
+            raise DataError(
+                f"class '{class_name}' has {total} usable images, fewer than the {sum(counts)} asked for "
+                f"({counts[0]} train + {counts[1]} validation + {counts[2]} test)"
+            )
+        return counts
+    validation = max(1, round(total * fractions[1])) if total >= 2 else 0
+    test = round(total * fractions[2]) if total >= 3 else 0
+    return (total - validation - test, validation, test)
+
+
+def write_split(dataset: Dataset, out: str | os.PathLike) -> dict[str, dict[str, int]]:
+    """Lay ``dataset``'s splits out as a lecture-layout folder (hard links where possible, else copies)."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise DataError(f"{out}: the output folder exists and is not empty; choose a new folder")
+    for split, samples in dataset.splits.items():
+        for sample in samples:
+            target = out / split / dataset.classes[sample.label] / Path(sample.path).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(sample.path, target)
+            except OSError:
+                shutil.copy2(sample.path, target)
+    return dataset.counts()
+
+
+def _split_dir(root: Path, split: str) -> Path | None:
+    aliases = {"validation": ("validation", "val")}.get(split, (split,))
+    for entry in root.iterdir():
+        if entry.is_dir() and entry.name.lower() in aliases:
+            return entry
+    return None
+
+
+def _visible_dirs(folder: Path):
+    return sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and not _is_link_loop(p)),
+        key=lambda p: p.name,
+    )
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+        return False
+    except (OSError, RuntimeError):
+        return True
+
+
+def _list_images(folder: Path, skipped: list[Skipped]) -> list[str]:
+    """Every usable-looking image file under ``folder`` (recursively), others listed as skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            reason = skip_reason_for_name(path)
+            if reason is None and not path.exists():
+                reason = "broken link or link loop"
+            if reason:
+                skipped.append(Skipped(str(path), reason))
+            else:
+                found.append(str(path))
+    return found
+
+
+def _class_folders(root: Path, skipped) -> dict[str, list[str]]:
+    for entry in sorted(root.iterdir()):
+        if entry.is_file():
+            skipped.append(Skipped(str(entry), "not inside a class folder"))
+    return {folder.name: _list_images(folder, skipped) for folder in _visible_dirs(root)}
+
+
+def _flat_files(root: Path, skipped) -> dict[str, list[str]]:
+    by_class: dict[str, list[str]] = {}
+    for path in _list_images(root, skipped):
+        match = _FLAT_NAME.match(Path(path).name)
+        if match is None:
+            skipped.append(Skipped(path, "name does not start with a class, like 'cat.123.jpg'"))
+            continue
+        by_class.setdefault(match.group(1).lower(), []).append(path)
+    return by_class
+
+
+def _samples(by_class: dict[str, list[str]], class_names: list[str]) -> list[Sample]:
+    return [Sample(path, label) for label, name in enumerate(class_names) for path in by_class[name]]
+
+
+def _class_sort_key(name: str):
+    return (name.lower(), name)
+
+
+def _check_classes_have_images(dataset: Dataset) -> None:
+    where = dataset.root
+    if len(dataset.classes) < 2:
+        found = f"only '{dataset.classes[0]}'" if dataset.classes else "none"
+        raise DataError(
+            f"{where}: at least two classes are needed, one folder of images each (found {found})"
+        )
+    for split in ("train", "validation"):
+        if split not in dataset.splits:
+            raise DataError(f"{where}: no '{split}' images")
+        counts = dataset.counts()[split]
+        empty = [name for name, n in counts.items() if n == 0]
+        if empty:
+            raise DataError(
+                f"{where}: class '{empty[0]}' has no usable images in {split}/"
+                + (f" ({len(dataset.skipped)} files were skipped; see the list)" if dataset.skipped else "")
+            )

@@ -1,0 +1,63 @@
+"""Measuring a saved model on labelled photos: accuracy, per class, confusion matrix, mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import preprocessing
+from .datasets import labelled_files
+from .errors import DataError
+from .images import Skipped
+from .prediction import Predictor
+
+
+@dataclass
+class Evaluation:
+    classes: list[str]
+    accuracy: float
+    per_class: dict[str, float]
+    confusion_matrix: list[list[int]]  # rows: true class, columns: predicted class
+    misclassified: list[dict]  # most confident mistakes first
+    paths_by_cell: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "accuracy": self.accuracy, "per_class": self.per_class, "confusion_matrix": self.confusion_matrix,
+            "classes": self.classes, "misclassified": self.misclassified,
+            "skipped": [s.as_dict() for s in self.skipped],
+        }
+
+
+def evaluate(predictor: Predictor, data_folder: str, progress=None) -> Evaluation:
+    """Evaluate ``predictor`` on ``data_folder`` (a lecture-layout folder's ``test/``, or class folders)."""
+    classes, samples, skipped = labelled_files(data_folder)
+    missing = [c for c in classes if c not in predictor.classes]
+    if missing:
+        raise DataError(f"{data_folder}: class '{missing[0]}' is not one the model knows ({', '.join(predictor.classes)})")
+    model_index = {name: i for i, name in enumerate(predictor.classes)}
+    paths = [path for path, _ in samples]
+    pixels, kept, bad = preprocessing.decode_all(paths, predictor.info.image_size, progress)
+    probs = predictor.probabilities_of(pixels)
+    n = len(predictor.classes)
+    confusion = [[0] * n for _ in range(n)]
+    cells: dict[tuple[int, int], list[str]] = {}
+    mistakes = []
+    for row, index in zip(probs.tolist(), kept):
+        path, class_name = samples[index]
+        truth = model_index[class_name]
+        guess = max(range(n), key=row.__getitem__)
+        confusion[truth][guess] += 1
+        cells.setdefault((truth, guess), []).append(path)
+        if guess != truth:
+            mistakes.append({"path": path, "true": class_name, "predicted": predictor.classes[guess],
+                             "probability": row[guess]})
+    total = sum(map(sum, confusion))
+    if total == 0:
+        raise DataError(f"{data_folder}: no usable labelled images to evaluate")
+    per_class = {name: confusion[i][i] / sum(confusion[i]) for i, name in enumerate(predictor.classes)
+                 if sum(confusion[i])}
+    mistakes.sort(key=lambda m: -m["probability"])
+    return Evaluation(predictor.classes, sum(confusion[i][i] for i in range(n)) / total, per_class, confusion,
+                      mistakes, cells, skipped + bad)

@@ -1,0 +1,122 @@
+"""The networks: the lecture's small CNN, pretrained bases, and the dense heads on top.
+
+Every classifier takes RGB input in [0, 1] at its image size and returns logits: one for two classes
+(sigmoid, binary cross-entropy, as in the lecture), one per class otherwise. Normalisation is the
+model's first layer, so saved and exported models carry their own preprocessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from .backbones import build_base, get_backbone
+
+SCRATCH = "scratch-cnn"  # the "backbone" name of the lecture's small CNN
+
+
+@dataclass(frozen=True)
+class HeadSpec:
+    """Dense head: [dropout] -> dense ``hidden`` ReLU -> [dropout] -> dense outputs."""
+
+    hidden: int
+    dropout_before: float = 0.0
+    dropout_after: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def output_units(num_classes: int) -> int:
+    return 1 if num_classes == 2 else num_classes
+
+
+def probabilities(logits: torch.Tensor) -> torch.Tensor:
+    """Class probabilities ``(N, classes)`` from logits; one logit means two classes (sigmoid)."""
+    logits = logits.float()
+    if logits.shape[1] == 1:
+        positive = torch.sigmoid(logits)
+        return torch.cat([1 - positive, positive], dim=1)
+    return torch.softmax(logits, dim=1)
+
+
+class Normalize(nn.Module):
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
+        self.identity = tuple(mean) == (0, 0, 0) and tuple(std) == (1, 1, 1)
+
+    def forward(self, x):
+        if self.identity:  # the small CNN sees [0, 1] input as it is; skip two passes over the batch
+            return x
+        return (x - self.mean) / self.std
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        super()._load_from_state_dict(*args, **kwargs)
+        self.identity = bool((self.mean == 0).all() and (self.std == 1).all())
+
+
+def small_cnn_base() -> tuple[nn.Module, nn.Module]:
+    """The lecture's conv stack: 32, 64, 128, 128 filters (3x3, valid, ReLU), each with 2x2 max-pooling."""
+    layers, channels = [], 3
+    for filters in (32, 64, 128, 128):
+        layers += [nn.Conv2d(channels, filters, 3), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+        channels = filters
+    return nn.Sequential(*layers), nn.Sequential()
+
+
+class ImageClassifier(nn.Module):
+    """normalise -> ``lower`` -> ``top`` -> pool or flatten -> head."""
+
+    def __init__(self, lower, top, head_spec: HeadSpec, num_classes: int, image_size: int, mean, std, pool: bool):
+        super().__init__()
+        self.normalize = Normalize(mean, std)
+        self.lower = lower
+        self.top = top
+        self.pool = pool
+        with torch.no_grad():
+            feature_size = self.features(torch.zeros(1, 3, image_size, image_size)).shape[1]
+        layers = [nn.Dropout(head_spec.dropout_before)] if head_spec.dropout_before else []
+        layers += [nn.Linear(feature_size, head_spec.hidden), nn.ReLU(inplace=True)]
+        layers += [nn.Dropout(head_spec.dropout_after)] if head_spec.dropout_after else []
+        layers += [nn.Linear(head_spec.hidden, output_units(num_classes))]
+        self.head = nn.Sequential(*layers)
+        self.feature_size = feature_size
+
+    def features(self, x: torch.Tensor, lower_grad: bool = True, top_grad: bool = True) -> torch.Tensor:
+        """Base output, pooled or flattened; frozen parts run without building a graph."""
+        with torch.set_grad_enabled(lower_grad and torch.is_grad_enabled()):
+            x = self.lower(self.normalize(x))
+        with torch.set_grad_enabled(top_grad and torch.is_grad_enabled()):
+            x = self.top(x)
+        return x.mean(dim=(2, 3)) if self.pool else torch.flatten(x, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+def build_classifier(
+    backbone: str,
+    num_classes: int,
+    head_spec: HeadSpec,
+    image_size: int,
+    state_dict: dict | None = None,
+) -> ImageClassifier:
+    """The lecture's small CNN (``backbone=SCRATCH``) or a registered backbone with a dense head.
+
+    ``state_dict`` holds the backbone's pretrained weights; without it, weights are random (tests,
+    and loading a saved model, whose file holds every weight).
+    """
+    if backbone == SCRATCH:
+        lower, top = small_cnn_base()
+        return ImageClassifier(lower, top, head_spec, num_classes, image_size, (0, 0, 0), (1, 1, 1), pool=False)
+    spec = get_backbone(backbone)
+    lower, top = build_base(spec, state_dict)
+    return ImageClassifier(lower, top, head_spec, num_classes, image_size, spec.mean, spec.std, spec.output == "pool")
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())

@@ -1,0 +1,109 @@
+"""Classifying photos with a saved model, through exactly the preprocessing used in evaluation."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from . import preprocessing
+from .device import autocast, describe_device, pick_device, resolve_precision
+from .images import Skipped, UnusableImage, load_pixels, skip_reason_for_name
+from .modelfile import ModelInfo, load_model
+from .models import probabilities
+
+BATCH = 32
+
+
+@dataclass(frozen=True)
+class Prediction:
+    path: str
+    label: str
+    probability: float
+    probabilities: dict[str, float]
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "label": self.label, "probability": self.probability,
+                "probabilities": self.probabilities}
+
+
+class Predictor:
+    """A loaded model, ready to classify files, folders or in-memory pictures."""
+
+    def __init__(self, model_path: str | os.PathLike, device: str = "auto", precision: str = "fp32"):
+        self.model, self.info = load_model(model_path)
+        self.device = pick_device(device)
+        # fp32 by default: predictions then match evaluation, exports and other machines exactly.
+        self.precision = resolve_precision(self.device, precision)
+        self.model.to(self.device, memory_format=torch.channels_last)
+        self.model_path = str(model_path)
+
+    @property
+    def classes(self) -> list[str]:
+        return self.info.classes
+
+    def describe_device(self) -> str:
+        return describe_device(self.device)
+
+    @torch.no_grad()
+    def probabilities_of(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Class probabilities ``(N, classes)`` for uint8 pixels ``(N, 3, S, S)``."""
+        out = []
+        for start in range(0, len(pixels), BATCH):
+            batch = preprocessing.to_input(pixels[start:start + BATCH], self.device)
+            with autocast(self.device, self.precision):
+                out.append(probabilities(self.model(batch)).cpu())
+        return torch.cat(out) if out else torch.zeros(0, len(self.classes))
+
+    def predict_paths(self, paths, progress=None) -> tuple[list[Prediction], list[Skipped]]:
+        """Predict files and every image inside folders; what cannot be read is skipped with the reason."""
+        files, skipped = expand_paths(paths)
+        pixels, kept, bad = preprocessing.decode_all(files, self.info.image_size, progress)
+        kept_files = [files[i] for i in kept]
+        return self._predictions(kept_files, self.probabilities_of(pixels)), skipped + bad
+
+    def predict_image(self, image: Image.Image | str | os.PathLike, name: str = "") -> Prediction:
+        """One picture (a PIL image, a path or a file object)."""
+        if isinstance(image, Image.Image):
+            import io
+
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            buffer.seek(0)
+            image = buffer
+        pixels = preprocessing.image_to_input(load_pixels(image, self.info.image_size))
+        return self._predictions([name or str(getattr(image, "name", ""))], self.probabilities_of(pixels))[0]
+
+    def _predictions(self, names: list[str], probs: torch.Tensor) -> list[Prediction]:
+        results = []
+        for name, row in zip(names, probs.tolist()):
+            best = max(range(len(row)), key=row.__getitem__)
+            results.append(Prediction(name, self.classes[best], row[best], dict(zip(self.classes, row))))
+        return results
+
+
+def expand_paths(paths) -> tuple[list[str], list[Skipped]]:
+    """Files as given and the image files inside folders (recursively, sorted); others skipped."""
+    files, skipped = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    _add(Path(dirpath) / name, files, skipped)
+        elif path.exists():
+            files.append(str(path))
+        else:
+            skipped.append(Skipped(str(path), "file not found"))
+    return files, skipped
+
+
+def _add(path: Path, files: list[str], skipped: list[Skipped]) -> None:
+    reason = skip_reason_for_name(path)
+    if reason:
+        skipped.append(Skipped(str(path), reason))
+    else:
+        files.append(str(path))

@@ -1,0 +1,154 @@
+"""The one place that turns photos into model input, for training, evaluation and prediction alike.
+
+Every image is decoded once by :func:`catdog_gui.core.images.load_pixels` into square uint8 pixels
+(the lecture squashes photos to 150x150), kept in memory as ``(N, 3, S, S)`` uint8 tensors, and turned
+into float input in [0, 1] per batch. Normalisation is part of the model itself, so exported models
+and the predictor need nothing but this resize and scale. Augmentation runs on whole batches, on the
+training split only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .images import Skipped, UnusableImage, load_pixels
+
+FILL_MODES = {"nearest": "border", "reflect": "reflection", "constant": "zeros"}
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """The lecture's augmentation knobs (Keras ``ImageDataGenerator`` meanings) plus a few more.
+
+    ``rotation`` and ``shear`` are in degrees (as in Keras, so the lecture's shear 0.2 is slight);
+    shifts are fractions of the side; ``zoom`` 0.2 scales each axis by 0.8..1.2; colour factors
+    0.2 vary brightness, contrast and saturation by up to 20 %.
+    """
+
+    rotation: float = 0.0
+    width_shift: float = 0.0
+    height_shift: float = 0.0
+    shear: float = 0.0
+    zoom: float = 0.0
+    horizontal_flip: bool = False
+    vertical_flip: bool = False
+    fill_mode: str = "nearest"
+    brightness: float = 0.0
+    contrast: float = 0.0
+    saturation: float = 0.0
+
+    @classmethod
+    def lecture(cls) -> "Augmentation":
+        return cls(rotation=40, width_shift=0.2, height_shift=0.2, shear=0.2, zoom=0.2, horizontal_flip=True)
+
+    @property
+    def active(self) -> bool:
+        return self != Augmentation(fill_mode=self.fill_mode)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def decode_all(paths: list[str], size: int, progress=None) -> tuple[torch.Tensor, list[int], list[Skipped]]:
+    """Decode ``paths`` in parallel threads (Pillow releases the GIL) into one uint8 tensor.
+
+    Returns the pixels of the usable images, their indices in ``paths``, and the skipped files.
+    ``progress(done, total)`` is called as images finish.
+    """
+    pixels = np.empty((len(paths), size, size, 3), dtype=np.uint8)
+    kept, skipped = [], []
+
+    def decode(index: int):
+        try:
+            pixels[index] = load_pixels(paths[index], size)
+            return None
+        except UnusableImage as reason:
+            return Skipped(paths[index], str(reason))
+
+    workers = min(8, (os.cpu_count() or 1) + 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for index, problem in enumerate(pool.map(decode, range(len(paths)), chunksize=16)):
+            if problem is None:
+                kept.append(index)
+            else:
+                skipped.append(problem)
+            if progress is not None and (index % 64 == 63 or index == len(paths) - 1):
+                progress(index + 1, len(paths))
+    tensor = torch.from_numpy(pixels[kept] if len(kept) < len(paths) else pixels).permute(0, 3, 1, 2)
+    return tensor, kept, skipped
+
+
+def to_input(pixels: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """uint8 ``(N, 3, S, S)`` -> float in [0, 1] on ``device``, channels-last (faster convolutions)."""
+    batch = pixels.to(device, non_blocking=True).float().div_(255.0)
+    return batch.contiguous(memory_format=torch.channels_last)
+
+
+def image_to_input(array: np.ndarray) -> torch.Tensor:
+    """One ``load_pixels`` array (H, W, 3) -> a uint8 ``(1, 3, H, W)`` tensor for :func:`to_input`."""
+    return torch.from_numpy(np.array(array, dtype=np.uint8)).permute(2, 0, 1).unsqueeze(0)
+
+
+def augment(batch: torch.Tensor, settings: Augmentation, generator: torch.Generator) -> torch.Tensor:
+    """Randomly transform a float batch in [0, 1] (from :func:`to_input`), each image on its own.
+
+    One affine warp per image (rotation, shift, shear, zoom, flips) done for the whole batch by a
+    single ``grid_sample``, then colour jitter; all on the batch's device.
+    """
+    n = batch.shape[0]
+
+    def uniform(limit: float) -> torch.Tensor:
+        return (torch.rand(n, generator=generator) * 2 - 1) * limit
+
+    angle = uniform(math.radians(settings.rotation))
+    shear = uniform(math.radians(settings.shear))
+    zoom_x = 1 + uniform(settings.zoom)
+    zoom_y = 1 + uniform(settings.zoom)
+    flip_x = _random_signs(n, settings.horizontal_flip, generator)
+    flip_y = _random_signs(n, settings.vertical_flip, generator)
+    shift_x = uniform(settings.width_shift) * 2  # normalised coordinates span 2
+    shift_y = uniform(settings.height_shift) * 2
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    # theta maps output to input coordinates: rotate, shear, zoom and flip, then shift.
+    a = torch.stack([cos, -sin + cos * torch.tan(shear)], 1)
+    b = torch.stack([sin, cos + sin * torch.tan(shear)], 1)
+    linear = torch.stack([a, b], 1) * torch.stack([zoom_x * flip_x, zoom_y * flip_y], 1).unsqueeze(1)
+    theta = torch.cat([linear, torch.stack([shift_x, shift_y], 1).unsqueeze(2)], 2)
+    geometric = (settings.rotation, settings.width_shift, settings.height_shift, settings.shear, settings.zoom)
+    if any(geometric) or settings.horizontal_flip or settings.vertical_flip:
+        grid = F.affine_grid(theta.to(batch.device, batch.dtype), list(batch.shape), align_corners=False)
+        batch = F.grid_sample(
+            batch, grid, mode="bilinear", padding_mode=FILL_MODES[settings.fill_mode], align_corners=False
+        )
+    return _jitter_colours(batch, settings, generator).clamp_(0, 1)
+
+
+def _random_signs(n: int, enabled: bool, generator: torch.Generator) -> torch.Tensor:
+    if not enabled:
+        return torch.ones(n)
+    return torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
+
+
+def _jitter_colours(batch: torch.Tensor, settings: Augmentation, generator: torch.Generator) -> torch.Tensor:
+    n = batch.shape[0]
+
+    def factors(limit: float) -> torch.Tensor:
+        values = 1 + (torch.rand(n, generator=generator) * 2 - 1) * limit
+        return values.to(batch.device, batch.dtype).view(n, 1, 1, 1)
+
+    if settings.brightness:
+        batch = batch * factors(settings.brightness)
+    if settings.contrast:
+        mean = batch.mean(dim=(1, 2, 3), keepdim=True)
+        batch = (batch - mean) * factors(settings.contrast) + mean
+    if settings.saturation:
+        gray = (batch * torch.tensor([0.299, 0.587, 0.114], device=batch.device).view(1, 3, 1, 1)).sum(1, True)
+        batch = (batch - gray) * factors(settings.saturation) + gray
+    return batch
