@@ -165,12 +165,20 @@ def _split_sizes(total, fractions, counts, class_name):
 def write_split(dataset: Dataset, out: str | os.PathLike) -> dict[str, dict[str, int]]:
     """Lay ``dataset``'s splits out as a lecture-layout folder (hard links where possible, else copies)."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise DataError(f"{out}: exists and is a file; choose a new folder for the split")
     if out.exists() and any(out.iterdir()):
         raise DataError(f"{out}: the output folder exists and is not empty; choose a new folder")
     for split, samples in dataset.splits.items():
         for sample in samples:
-            target = out / split / dataset.classes[sample.label] / Path(sample.path).name
+            source = Path(sample.path)
+            target = out / split / dataset.classes[sample.label] / source.name
             target.parent.mkdir(parents=True, exist_ok=True)
+            number = 1
+            while os.path.lexists(target):
+                # Same name from another subfolder: never copy over it (it may be a hard link to an original).
+                number += 1
+                target = target.with_name(f"{source.stem}-{number}{source.suffix}")
             try:
                 os.link(sample.path, target)
             except OSError:

@@ -110,11 +110,18 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     if mode == "RGB":
         return image
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        # 16-bit and float images: scale the real value range to 0..255 (convert() would clip them white).
+        # 16-bit (and 32-bit or float) images: convert() would clip them white. Scale 16-bit
+        # values to 8 bits as they are; stretch only values that fit neither range.
         values = np.asarray(image, dtype=np.float64)
-        low, high = float(values.min()), float(values.max())
-        scaled = (values - low) * (255.0 / (high - low)) if high > low else np.zeros_like(values)
-        return Image.fromarray(scaled.astype(np.uint8), "L").convert("RGB")
+        high = float(values.max()) if values.size else 0.0
+        if float(values.min()) >= 0 and high <= 255 and mode in ("I", "F"):
+            scaled = values
+        elif float(values.min()) >= 0 and high <= 65535:
+            scaled = values / 257.0
+        else:
+            low = float(values.min())
+            scaled = (values - low) * (255.0 / (high - low)) if high > low else np.zeros_like(values)
+        return Image.fromarray(np.clip(scaled + 0.5, 0, 255).astype(np.uint8), "L").convert("RGB")
     if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

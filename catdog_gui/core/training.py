@@ -368,12 +368,19 @@ class Training:
 
     def _save_checkpoint(self, model, optimizer, state: _State, generator: torch.Generator) -> None:
         checkpoint = {
-            "model": model.state_dict(),
+            "model": self._changing_weights(model),
             "optimizer": optimizer.state_dict(),
             "state": json.dumps(state.__dict__),
             "generator": generator.get_state(),
         }
         write_atomically(self.run_dir / "checkpoint.pt", lambda t: torch.save(checkpoint, t))
+
+    def _changing_weights(self, model: ImageClassifier) -> dict[str, torch.Tensor]:
+        """The weights training can change: a frozen pretrained base is rebuilt, not checkpointed."""
+        state = model.state_dict()
+        if self.settings.recipe.pretrained and self.settings.fine_tune_lr is None:
+            return {k: v for k, v in state.items() if k.startswith("head.")}
+        return state
 
     def _load_checkpoint(self, model: ImageClassifier) -> _State:
         path = self.run_dir / "checkpoint.pt"
@@ -381,7 +388,9 @@ class Training:
             return _State()
         try:
             checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-            model.load_state_dict(checkpoint["model"])
+            loaded = model.load_state_dict(checkpoint["model"], strict=False)
+            if loaded.unexpected_keys or any(k.startswith("head.") for k in loaded.missing_keys):
+                raise ValueError("its weights do not fit this run's model")
             self._resume_optimizer = checkpoint["optimizer"]
             self._resume_generator = checkpoint["generator"]
             state = _State(**json.loads(checkpoint["state"]))

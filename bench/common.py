@@ -1,0 +1,66 @@
+"""Helpers shared by the benchmark scripts: machine description, timed child processes, results table."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "catsdogs"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def machine() -> str:
+    """One line naming the CPU, cores and memory (and the GPU when torch sees one)."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.*)", text).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kib / 2**20:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return f"{cpu}, {cores} cores{memory}, Python {platform.python_version()}"
+
+
+# The child reports its own peak memory after the command, on standard error.
+CHILD = (
+    "import resource, sys; from catdog_gui.cli import main; code = main(sys.argv[1:]); "
+    "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
+def run_cli(args: list[str], env: dict | None = None) -> dict:
+    """Run ``catdog-gui ARGS --json`` in a child process; its JSON plus wall time and peak memory."""
+    command = [sys.executable, "-c", CHILD, *args, "--json"]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, **(env or {})})
+    stdout, stderr = child.communicate()
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}):\n{stderr[-2000:]}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = round(wall, 1)
+    result["peak_memory_mib"] = round(int(re.findall(r"PEAK_RSS_KB (\d+)", stderr)[-1]) / 1024)
+    return result
+
+
+def write_section(title: str, lines: list[str]) -> None:
+    """Replace (or add) the section ``## title`` of RESULTS.md with ``lines``."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = f"## {title}\n\n" + "\n".join(lines).rstrip() + "\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text)
