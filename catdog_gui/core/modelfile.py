@@ -71,25 +71,36 @@ def save_model(path: str | os.PathLike, model: ImageClassifier, info: ModelInfo)
     tensors = {name: t.detach().to("cpu", torch.float32).clone(memory_format=torch.contiguous_format)
                for name, t in model.state_dict().items()
                if t.is_floating_point()}
-    metadata = info.metadata() | {"sha256": _digest(tensors)}
+    metadata = info.metadata()
+    metadata["sha256"] = _digest(tensors, metadata)
     write_atomically(path, lambda temp: save_file(tensors, temp, metadata=metadata))
     return path
 
 
 def write_atomically(path: Path, write) -> None:
     """Call ``write(temp_path)`` and rename the result over ``path``; clean up and explain on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    temp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # inside the try: a read-only folder is the user's to fix
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
         write(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes files private; saved files follow the umask
         os.replace(temp, path)
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
         raise UserError(f"{path}: could not save ({error.strerror or error}); the previous file is unchanged") from None
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_info(path: str | os.PathLike) -> tuple[ModelInfo, dict[str, torch.Tensor]]:
@@ -111,8 +122,8 @@ def read_info(path: str | os.PathLike) -> tuple[ModelInfo, dict[str, torch.Tenso
         raise ModelFileError(f"{path}: a safetensors file, but not a catdog-gui model (no '{FORMAT}' metadata)")
     if metadata.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(f"{path}: model format version {metadata.get('format_version')!r} is not supported")
-    if metadata.get("sha256") != _digest(tensors):
-        raise ModelFileError(f"{path}: the weights do not match their checksum; the file was changed or damaged")
+    if metadata.get("sha256") != _digest(tensors, metadata):
+        raise ModelFileError(f"{path}: the contents do not match their checksum; the file was changed or damaged")
     try:
         info = _parse(metadata)
     except (KeyError, ValueError, TypeError) as error:
@@ -124,11 +135,19 @@ def load_model(path: str | os.PathLike) -> tuple[ImageClassifier, ModelInfo]:
     """Rebuild the model a file describes and load its weights (no download, no unpickling)."""
     info, tensors = read_info(path)
     try:
+        with torch.device("meta"):  # shapes only: metadata must not make us allocate what the file does not hold
+            skeleton = build_classifier(info.backbone, len(info.classes), info.head, info.image_size)
+        expected = {k: tuple(t.shape) for k, t in skeleton.state_dict().items() if t.is_floating_point()}
+        if set(tensors) != set(expected):
+            raise ValueError(f"{len(set(expected) ^ set(tensors))} tensors missing or unexpected")
+        wrong = next((k for k in sorted(expected) if tuple(tensors[k].shape) != expected[k]), None)
+        if wrong is not None:
+            raise ValueError(f"{wrong} has shape {tuple(tensors[wrong].shape)}; the model needs {expected[wrong]}")
+        for name, values in (("mean", info.mean), ("std", info.std)):
+            if not torch.allclose(tensors[f"normalize.{name}"].flatten(), torch.tensor(values), atol=1e-6):
+                raise ValueError(f"the normalisation {name} in the metadata differs from the weights'")
         model = build_classifier(info.backbone, len(info.classes), info.head, info.image_size)
         model.load_state_dict(tensors, strict=False)
-        expected = {k for k, t in model.state_dict().items() if t.is_floating_point()}
-        if set(tensors) != expected:
-            raise ValueError(f"{len(expected ^ set(tensors))} tensors missing or unexpected")
     except (RuntimeError, ValueError, UserError) as error:
         raise ModelFileError(f"{Path(path)}: the weights do not fit the model the metadata describes ({error})") from None
     return model.eval(), info
@@ -143,12 +162,16 @@ def _parse(metadata: dict[str, str]) -> ModelInfo:
     if not 48 <= image_size <= 1024:
         raise ValueError(f"image size {image_size} is outside 48..1024")
     head = HeadSpec(**json.loads(metadata["head"]))
-    if not (1 <= head.hidden <= 65536 and 0 <= head.dropout_before < 1 and 0 <= head.dropout_after < 1):
+    if not (type(head.hidden) is int and 1 <= head.hidden <= 65536  # a float or bool would reach nn.Linear
+            and 0 <= head.dropout_before < 1 and 0 <= head.dropout_after < 1):
         raise ValueError("head sizes out of range")
     mean, std = json.loads(metadata["mean"]), json.loads(metadata["std"])
     if not (len(mean) == len(std) == 3 and all(math.isfinite(v) for v in mean)
             and all(math.isfinite(v) and v > 0 for v in std)):
         raise ValueError("mean and std must be three finite numbers (std above 0)")
+    metrics = json.loads(metadata.get("metrics", "{}"))
+    if not isinstance(metrics, dict):
+        raise ValueError("metrics must be a mapping")
     backbone = metadata["backbone"]
     if backbone != SCRATCH:
         from .backbones import BACKBONES
@@ -156,14 +179,17 @@ def _parse(metadata: dict[str, str]) -> ModelInfo:
         if backbone not in BACKBONES:
             raise ValueError(f"unknown backbone {backbone!r}")
     return ModelInfo(classes, image_size, backbone, head, tuple(mean), tuple(std),
-                     metadata.get("recipe", ""), json.loads(metadata.get("metrics", "{}")))
+                     metadata.get("recipe", ""), metrics)
 
 
-def _digest(tensors: dict[str, torch.Tensor]) -> str:
+def _digest(tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> str:
+    """SHA-256 over the metadata (but the digest itself) and every tensor's name, shape and bytes."""
     digest = hashlib.sha256()
+    digest.update(json.dumps({k: v for k, v in metadata.items() if k != "sha256"}, sort_keys=True).encode())
     for name in sorted(tensors):
-        tensor = tensors[name].reshape(-1)
+        tensor = tensors[name]
         digest.update(name.encode())
         digest.update(str(tuple(tensor.shape)).encode())
-        digest.update(tensor.view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+        flat = tensor.reshape(-1)
+        digest.update(flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b"")
     return digest.hexdigest()

@@ -1,0 +1,340 @@
+"""The command line: JSON results, exit statuses, and one-line messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from catdog_gui.cli import main
+from catdog_gui.core.datasets import load_dataset
+from catdog_gui.core.modelfile import read_info
+
+from conftest import make_image, write_lecture_dataset
+
+pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),
+              pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")]
+
+TRAIN_FAST = ["--strategy", "scratch", "--epochs", "1", "--image-size", "48", "--batch-size", "8", "--device", "cpu",
+              "--precision", "fp32"]  # fp32: the run's test accuracy then matches `evaluate` exactly
+TRAIN_KEYS = {"run_dir", "model", "best_val_accuracy", "test_accuracy", "seconds", "seconds_per_epoch", "epochs",
+              "device", "skipped"}
+EVALUATE_KEYS = {"accuracy", "per_class", "confusion_matrix", "classes", "misclassified", "skipped"}
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def last_json(stdout: str) -> dict:
+    lines = stdout.strip().splitlines()
+    assert lines, "nothing on standard output"
+    return json.loads(lines[-1])
+
+
+def assert_bad_input(code: int, out: str, err: str, *words: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("catdog-gui: ")
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert out.strip() == ""
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> SimpleNamespace:
+    """One model trained through the CLI (scratch, 1 epoch, 48 px), shared by the tests that need a model."""
+    root = tmp_path_factory.mktemp("cli")
+    data = write_lecture_dataset(root / "data")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CATDOG_GUI_CACHE", str(root / "cache"))
+        patch.setenv("CATDOG_GUI_RUNS", str(root / "runs"))
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["train", str(data), *TRAIN_FAST, "--json", "--runs-dir", str(root / "runs")])
+    assert code == 0, err.getvalue()
+    result = last_json(out.getvalue())
+    return SimpleNamespace(root=root, data=data, result=result, model=Path(result["model"]))
+
+
+def console_script() -> str:
+    script = Path(sys.executable).with_name("catdog-gui")
+    if script.exists():
+        return str(script)
+    found = shutil.which("catdog-gui")
+    if not found:
+        pytest.skip("the catdog-gui console script is not installed")
+    return found
+
+
+# ---- train -----------------------------------------------------------------------------------------------
+
+def test_train_json_reports_the_run(capsys, tiny_dataset, tmp_path):
+    runs = tmp_path / "my-runs"
+    code, out, err = run_cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--json", "--runs-dir", runs)
+    assert code == 0, err
+    assert "Traceback" not in err
+    result = last_json(out)
+    assert TRAIN_KEYS <= set(result)
+    run_dir = Path(result["run_dir"])
+    assert run_dir.parent == runs and run_dir.is_dir()
+    assert Path(result["model"]) == run_dir / "best.safetensors"
+    info, _ = read_info(result["model"])
+    assert info.classes == ["cats", "dogs"] and info.image_size == 48 and info.recipe == "scratch"
+    assert result["epochs"] == 1
+    assert 0 <= result["best_val_accuracy"] <= 1 and 0 <= result["test_accuracy"] <= 1
+    assert result["seconds"] > 0 and result["seconds_per_epoch"] >= 0
+    assert isinstance(result["device"], str) and result["device"]
+    assert result["skipped"] == []
+    assert "Run folder" in err
+
+
+def test_train_lists_skipped_files(capsys, tmp_path):
+    data = write_lecture_dataset(tmp_path / "data", per_split=(2, 1, 0))
+    (data / "train" / "cats" / "notes.txt").write_text("not a photo")
+    code, out, err = run_cli(capsys, "train", data, *TRAIN_FAST, "--json", "--runs-dir", tmp_path / "runs")
+    assert code == 0, err
+    result = last_json(out)
+    assert [Path(s["path"]).name for s in result["skipped"]] == ["notes.txt"]
+    assert result["skipped"][0]["reason"]
+    assert result["test_accuracy"] is None  # no test/ folder
+    assert "notes.txt" in err
+
+
+# ---- evaluate, predict, export -----------------------------------------------------------------------
+
+def test_evaluate_json(capsys, trained):
+    code, out, err = run_cli(capsys, "evaluate", trained.model, trained.data, "--device", "cpu", "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert set(result) == EVALUATE_KEYS
+    assert result["classes"] == ["cats", "dogs"]
+    matrix = result["confusion_matrix"]
+    assert sum(map(sum, matrix)) == 8  # the test split: 4 + 4
+    assert result["accuracy"] == pytest.approx((matrix[0][0] + matrix[1][1]) / 8)
+    assert result["accuracy"] == pytest.approx(trained.result["test_accuracy"])
+    assert set(result["per_class"]) == {"cats", "dogs"}
+    assert len(result["misclassified"]) == 8 - matrix[0][0] - matrix[1][1]
+    assert result["skipped"] == []
+    assert "Accuracy:" in err
+
+
+def test_evaluate_without_json_prints_nothing_on_stdout(capsys, trained):
+    code, out, err = run_cli(capsys, "evaluate", trained.model, trained.data)
+    assert code == 0 and out == ""
+    assert "Accuracy:" in err and "cats:" in err
+
+
+def test_predict_json(capsys, trained, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a photo")
+    missing = tmp_path / "missing.jpg"
+    folder = trained.data / "test"
+    code, out, err = run_cli(capsys, "predict", trained.model, folder, notes, missing, "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert set(result) == {"predictions", "skipped"}
+    assert len(result["predictions"]) == 8
+    for prediction in result["predictions"]:
+        assert set(prediction) == {"path", "label", "probability", "probabilities"}
+        assert Path(prediction["path"]).is_file()
+        assert set(prediction["probabilities"]) == {"cats", "dogs"}
+        assert sum(prediction["probabilities"].values()) == pytest.approx(1.0, abs=1e-6)
+        assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
+        assert prediction["probability"] == prediction["probabilities"][prediction["label"]]
+    reasons = {Path(s["path"]).name: s["reason"] for s in result["skipped"]}
+    assert set(reasons) == {"notes.txt", "missing.jpg"}
+    assert reasons["missing.jpg"] == "file not found"
+
+
+def test_predict_without_json_prints_one_line_per_photo(capsys, trained):
+    photos = sorted((trained.data / "test" / "dogs").iterdir())
+    code, out, err = run_cli(capsys, "predict", trained.model, *photos)
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [str(p) for p in photos]
+    for line in lines:
+        path, label, probability = line.split("\t")
+        assert label in ("cats", "dogs") and 0.5 <= float(probability) <= 1
+
+
+@pytest.mark.parametrize("fmt, name", [("onnx", "model.onnx"), ("torchscript", "model.pt")])
+def test_export_writes_a_file(capsys, trained, tmp_path, fmt, name):
+    out_path = tmp_path / "exports" / name
+    code, out, err = run_cli(capsys, "export", trained.model, "--format", fmt, out_path, "--json")
+    assert code == 0, err
+    assert last_json(out) == {"out": str(out_path), "format": fmt}
+    assert out_path.is_file() and out_path.stat().st_size > 1000
+    assert sorted(p.name for p in out_path.parent.iterdir()) == [name]
+    if fmt == "onnx":
+        ort = pytest.importorskip("onnxruntime")
+        import numpy as np
+
+        session = ort.InferenceSession(str(out_path), providers=["CPUExecutionProvider"])
+        (probs,) = session.run(None, {"image": np.zeros((3, 3, 48, 48), np.float32)})
+        assert probs.shape == (3, 2)
+
+
+def test_export_format_is_required_and_checked(capsys, trained, tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        main(["export", str(trained.model), "--format", "tflite", str(tmp_path / "m")])
+    assert caught.value.code == 2
+    assert not (tmp_path / "m").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+# ---- split -----------------------------------------------------------------------------------------------
+
+def test_split_lays_a_flat_folder_out_as_train_validation_test(capsys, tmp_path):
+    flat = tmp_path / "kaggle"
+    for i in range(10):
+        make_image(flat / f"cat.{i}.png", 0, seed=i)
+        make_image(flat / f"dog.{i}.png", 1, seed=100 + i)
+    (flat / "notes.txt").write_text("x")
+    make_image(flat / "holiday.png", 0, seed=999)
+    out_dir = tmp_path / "split"
+    code, out, err = run_cli(capsys, "split", flat, out_dir, "--train", 4, "--validation", 3, "--test", 2, "--json")
+    assert code == 0, err
+    result = last_json(out)
+    expected = {"train": {"cat": 4, "dog": 4}, "validation": {"cat": 3, "dog": 3}, "test": {"cat": 2, "dog": 2}}
+    assert result["counts"] == expected
+    assert result["out"] == str(out_dir)
+    assert {Path(s["path"]).name for s in result["skipped"]} == {"notes.txt", "holiday.png"}
+
+    seen = []
+    for split, row in expected.items():
+        assert sorted(p.name for p in (out_dir / split).iterdir()) == ["cat", "dog"]
+        for name, count in row.items():
+            files = sorted(p.name for p in (out_dir / split / name).iterdir())
+            assert len(files) == count
+            assert all(f.startswith(f"{name}.") for f in files)
+            seen += files
+    assert len(seen) == len(set(seen)) == 18  # no photo is in two splits
+    dataset = load_dataset(out_dir)
+    assert dataset.layout == "lecture" and dataset.classes == ["cat", "dog"]
+    assert dataset.counts() == expected
+    # the originals are untouched
+    assert len(list(flat.glob("*.png"))) == 21
+
+
+def test_split_is_seeded(capsys, tmp_path):
+    flat = tmp_path / "kaggle"
+    for i in range(8):
+        make_image(flat / f"cat.{i}.png", 0, seed=i)
+        make_image(flat / f"dog.{i}.png", 1, seed=50 + i)
+
+    def layout(out_dir, seed):
+        code, _, err = run_cli(capsys, "split", flat, out_dir, "--train", 3, "--validation", 2, "--test", 2,
+                               "--seed", seed)
+        assert code == 0, err
+        return sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*.png"))
+
+    assert layout(tmp_path / "a", 1) == layout(tmp_path / "b", 1)
+    assert layout(tmp_path / "a2", 1) != layout(tmp_path / "c", 2)
+
+
+# ---- bad input: exit 2 and one line, never a traceback --------------------------------------------------
+
+def _one_class(tmp_path):
+    data = tmp_path / "one"
+    for split in ("train", "validation"):
+        for i in range(3):
+            make_image(data / split / "cats" / f"{i}.png", 0, seed=i)
+    return data
+
+
+def _not_a_model(tmp_path):
+    fake = tmp_path / "model.safetensors"
+    fake.write_text("this is not a model")
+    return fake
+
+
+def _mismatched_model(tmp_path, trained):
+    """A model whose metadata names three classes for a two-output head (checksum still valid)."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file, save_file
+
+    with safe_open(str(trained.model), framework="pt") as handle:
+        meta = dict(handle.metadata())
+    from catdog_gui.core import modelfile
+
+    meta["classes"] = json.dumps(["cats", "dogs", "birds"])
+    tensors = load_file(str(trained.model))
+    meta["sha256"] = modelfile._digest(tensors, meta)
+    path = tmp_path / "three.safetensors"
+    save_file(tensors, str(path), metadata=meta)
+    return path
+
+
+def _full_folder(tmp_path):
+    folder = tmp_path / "full"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    return folder
+
+
+BAD_INPUT = {
+    "missing data folder": (lambda t, m: ["train", t / "nope", *TRAIN_FAST], "not a folder"),
+    "one class": (lambda t, m: ["train", _one_class(t), *TRAIN_FAST], "two classes"),
+    "epochs 0": (lambda t, m: ["train", write_lecture_dataset(t / "d", (1, 1, 0)), "--strategy", "scratch",
+                               "--epochs", "0"], "epochs"),
+    "image size 10": (lambda t, m: ["train", t, "--strategy", "scratch", "--image-size", "10"], "image size"),
+    "backbone for scratch": (lambda t, m: ["train", t, "--strategy", "scratch", "--backbone", "vgg16"], "backbone"),
+    "evaluate non-model": (lambda t, m: ["evaluate", _not_a_model(t), m.data], "not a model file"),
+    "predict non-model": (lambda t, m: ["predict", _not_a_model(t), m.data], "not a model file"),
+    "export non-model": (lambda t, m: ["export", _not_a_model(t), "--format", "onnx", t / "x.onnx"],
+                         "not a model file"),
+    "missing model": (lambda t, m: ["predict", t / "missing.safetensors", m.data], "no such model file"),
+    "mismatched model": (lambda t, m: ["evaluate", _mismatched_model(t, m), m.data], "do not fit"),
+    "evaluate unknown class": (lambda t, m: ["evaluate", m.model, write_lecture_dataset(
+        t / "d", (1, 1, 1), classes=("cats", "horses"))], "horses"),
+    "evaluate missing folder": (lambda t, m: ["evaluate", m.model, t / "nope"], "not a folder"),
+    "split too few": (lambda t, m: ["split", m.data / "train", t / "out", "--train", 50], "fewer"),
+    "split into full folder": (lambda t, m: ["split", m.data / "train", _full_folder(t), "--train", 2,
+                                             "--validation", 1, "--test", 1], "not empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_exits_2_with_one_line_and_no_traceback(capsys, trained, tmp_path, case):
+    make_args, words = BAD_INPUT[case]
+    args = make_args(tmp_path, trained)
+    capsys.readouterr()
+    runs = tmp_path / "runs"
+    if args[0] == "train":
+        args += ["--runs-dir", runs, "--json"]
+    else:
+        args += ["--json"]
+    code, out, err = run_cli(capsys, *args)
+    assert_bad_input(code, out, err, words)
+    assert not runs.exists() or not any(runs.iterdir())  # a refused run leaves no run folder behind
+
+
+# ---- the real console script -----------------------------------------------------------------------------
+
+def test_console_script_predicts_and_refuses_bad_input(trained, tmp_path):
+    script = console_script()
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    photo = next((trained.data / "test" / "cats").iterdir())
+    done = subprocess.run([script, "predict", str(trained.model), str(photo), "--json"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = last_json(done.stdout)
+    assert [p["path"] for p in result["predictions"]] == [str(photo)]
+    assert result["skipped"] == []
+
+    refused = subprocess.run([script, "train", str(tmp_path / "no-such-folder"), "--strategy", "scratch"],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert_bad_input(refused.returncode, refused.stdout, refused.stderr, "not a folder")
