@@ -13,7 +13,7 @@ from . import preprocessing
 from .device import autocast, describe_device, pick_device, resolve_precision
 from .images import Skipped, UnusableImage, load_pixels, skip_reason_for_name
 from .modelfile import ModelInfo, load_model
-from .models import probabilities
+from .models import frozen_copy, probabilities
 
 BATCH = 32
 
@@ -39,6 +39,7 @@ class Predictor:
         # fp32 by default: predictions then match evaluation, exports and other machines exactly.
         self.precision = resolve_precision(self.device, precision)
         self.model.to(self.device, memory_format=torch.channels_last)
+        self._inference_model = frozen_copy(self.model)
         self.model_path = str(model_path)
 
     @property
@@ -48,14 +49,14 @@ class Predictor:
     def describe_device(self) -> str:
         return describe_device(self.device)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def probabilities_of(self, pixels: torch.Tensor) -> torch.Tensor:
         """Class probabilities ``(N, classes)`` for uint8 pixels ``(N, 3, S, S)``."""
         out = []
         for start in range(0, len(pixels), BATCH):
             batch = preprocessing.to_input(pixels[start:start + BATCH], self.device)
             with autocast(self.device, self.precision):
-                out.append(probabilities(self.model(batch)).cpu())
+                out.append(probabilities(self._inference_model(batch)).cpu())
         return torch.cat(out) if out else torch.zeros(0, len(self.classes))
 
     def predict_paths(self, paths, progress=None) -> tuple[list[Prediction], list[Skipped]]:

@@ -35,7 +35,7 @@ from .errors import UserError
 from .features import FeatureCache, content_digest
 from .images import Skipped
 from .modelfile import model_info, save_model, write_atomically
-from .models import ImageClassifier, build_classifier, probabilities
+from .models import ImageClassifier, build_classifier, frozen_copy
 from .paths import default_runs_dir
 from .recipes import Settings
 
@@ -314,6 +314,7 @@ class Training:
         """Base features for every photo, from the cache where it has them, computing the rest."""
         s = self.settings
         cache = FeatureCache(s.backbone, weights_id, s.image_size)
+        frozen = frozen_copy(model)
         data = {}
         try:
             for split, samples in dataset.splits.items():
@@ -328,7 +329,7 @@ class Training:
                     chunk = missing[start:start + EXTRACT_CHUNK]
                     pixels, kept, skipped = preprocessing.decode_all([paths[i] for i in chunk], s.image_size)
                     dataset.drop(skipped)
-                    features = self._features(model, pixels)
+                    features = self._features(frozen, pixels)
                     for row, position in zip(features, kept):
                         cache.put(digests[chunk[position]], row)
                     yield clock.progress(f"extracting {split}", start + len(chunk))
@@ -343,9 +344,8 @@ class Training:
             cache.save()
         return data
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _features(self, model: ImageClassifier, pixels: torch.Tensor) -> torch.Tensor:
-        model.eval()
         out = []
         for start in range(0, len(pixels), EVAL_BATCH):
             batch = preprocessing.to_input(pixels[start:start + EVAL_BATCH], self.device)
@@ -419,9 +419,17 @@ class _Loop:
         self.loss_fn = nn.BCEWithLogitsLoss() if self.binary else nn.CrossEntropyLoss()
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=training.precision == "fp16")
         self.phase: _Phase | None = None
+        self.frozen_lower = self.frozen_top = None
+
+    def _fold_frozen_parts(self) -> None:
+        """Folded copies of the frozen parts of a pretrained base, used for its forward passes."""
+        if self.s.recipe.pretrained and not self.on_features:
+            self.frozen_lower = frozen_copy(self.model.lower)
+            self.frozen_top = None if self.phase.train_top else frozen_copy(self.model.top)
 
     def start_phase(self, phase: _Phase, resumed: _State | None) -> torch.optim.Optimizer:
         self.phase = phase
+        self._fold_frozen_parts()
         model = self.model
         pretrained = self.s.recipe.pretrained
         model.requires_grad_(not pretrained)
@@ -449,9 +457,10 @@ class _Loop:
         x = preprocessing.to_input(inputs, self.device)
         if training and self.s.augmentation.active:
             x = preprocessing.augment(x, self.s.augmentation, self.generator)
-        if not training or not self.s.recipe.pretrained:
+        if not self.s.recipe.pretrained:
             return self.model(x)
-        features = self.model.features(x, lower_grad=False, top_grad=self.phase.train_top)
+        features = self.model.features(x, lower_grad=False, top_grad=training and self.phase.train_top,
+                                       lower=self.frozen_lower, top=self.frozen_top)
         return self.model.head(features)
 
     def _loss(self, logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, int]:
@@ -523,6 +532,7 @@ class _Loop:
 
             _, tensors = read_info(best_path)
             self.model.load_state_dict(tensors, strict=False)
+            self._fold_frozen_parts()
         return self.validate(self.data["test"])[1]
 
 
