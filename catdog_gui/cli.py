@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train an image classifier on folders of photos, evaluate it, and classify new photos.",
     )
     parser.add_argument("--version", action="version", version=f"catdog-gui {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen, train a tiny model and classify a photo; exit 0 if it worked")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     train = commands.add_parser("train", help="train a model on a dataset folder")
@@ -82,9 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from .gui.selftest import self_test  # the window's code is imported only when it is wanted
+
+        return self_test()
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        from .gui.app import run_window
+
+        return run_window()
     from .core.errors import UserError
 
     warnings.filterwarnings("ignore", category=UserWarning)

@@ -33,6 +33,14 @@ class Evaluation:
 def evaluate(predictor: Predictor, data_folder: str, progress=None) -> Evaluation:
     """Evaluate ``predictor`` on ``data_folder`` (a lecture-layout folder's ``test/``, or class folders)."""
     classes, samples, skipped = labelled_files(data_folder)
+    return evaluate_samples(predictor, samples, skipped, progress, data_folder, classes)
+
+
+def evaluate_samples(predictor: Predictor, samples: list[tuple[str, str]], skipped=(), progress=None,
+                     data_folder: str = "the photos", classes: list[str] | None = None) -> Evaluation:
+    """Evaluate ``predictor`` on ``(path, class name)`` pairs, e.g. the test split of a dataset."""
+    skipped = list(skipped)
+    classes = classes if classes is not None else sorted({name for _, name in samples})
     missing = [c for c in classes if c not in predictor.classes]
     if missing:
         raise DataError(f"{data_folder}: class '{missing[0]}' is not one the model knows ({', '.join(predictor.classes)})")

@@ -1,0 +1,712 @@
+"""Step 2, the strategy: one of the five recipes, its backbone, hyper-parameters and augmentation."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QDoubleValidator, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .settings import Setting
+from .widgets import Banner, bold, format_duration, page_header
+from .worker import GeneratorWorker
+
+PREVIEW_COUNT = 8  # augmented samples, shown beside the original
+PREVIEW_SIZE = 112
+LECTURE_COUNTS = {"train": 2000, "validation": 1000, "test": 1000}
+# Rough sustained rates (GFLOP/s) for the time estimates, from runs on a 2-core AVX-512 CPU (bf16):
+# the small CNN's convolutions run near 200 per core, a pretrained base's thinner layers near 75.
+# A training step costs about three forward passes.
+CPU_GFLOPS_PER_THREAD = {"scratch": 200.0, "pretrained": 75.0}
+DEVICE_GFLOPS = {"cuda": 20_000.0, "mps": 2_000.0}
+DECODE_SECONDS_PER_IMAGE = 0.004  # per core
+HYPER_FIELDS = ("epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr", "image_size", "early_stopping",
+                "seed", "device")
+AUGMENT_FIELDS = ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
+                  "vertical_flip", "fill_mode", "brightness", "contrast", "saturation")
+
+
+# ---- time estimates ----------------------------------------------------------------------------
+
+def small_cnn_gflops(size: int) -> float:
+    """Forward GFLOPs of the lecture's small CNN for one image of ``size`` px."""
+    flops, side, channels = 0.0, size, 3
+    for filters in (32, 64, 128, 128):
+        side -= 2
+        flops += 2 * side * side * channels * filters * 9
+        side //= 2
+        channels = filters
+    flops += 2 * side * side * channels * 512
+    return flops / 1e9
+
+
+def estimate_seconds(settings, counts: dict[str, int], device_type: str, threads: int) -> float:
+    """A rough duration of a run of ``settings`` on ``counts`` images per split, on this device."""
+    from ..core.backbones import BACKBONES
+
+    recipe = settings.recipe
+    n_train, n_val, n_test = (counts.get(s, 0) for s in ("train", "validation", "test"))
+    total = n_train + n_val + n_test
+    per_thread = CPU_GFLOPS_PER_THREAD["pretrained" if recipe.pretrained else "scratch"]
+    rate = DEVICE_GFLOPS.get(device_type, per_thread * max(1, threads)) * 1e9
+    if recipe.pretrained:
+        backbone = BACKBONES[settings.backbone]
+        forward = backbone.gflops * (settings.image_size / backbone.image_size) ** 2 * 1e9
+    else:
+        forward = small_cnn_gflops(settings.image_size) * 1e9
+    decode = total * DECODE_SECONDS_PER_IMAGE / max(1, min(threads, 8))
+    if recipe.cached_features:
+        work = forward * total
+        overhead = 0.05 * settings.epochs
+    elif not recipe.pretrained:
+        work = settings.epochs * (3 * forward * n_train + forward * n_val) + forward * n_test
+        overhead = 0.2 * settings.epochs
+    else:
+        head_phase = settings.head_epochs * (forward * (n_train + n_val))
+        top_phase = settings.epochs * (1.6 * forward * n_train + forward * n_val) if recipe.fine_tune_lr else 0
+        frozen = 0 if recipe.fine_tune_lr else settings.epochs * forward * (n_train + n_val)
+        work = head_phase + top_phase + frozen + forward * n_test
+        overhead = 0.2 * (settings.epochs + settings.head_epochs)
+    return decode + work / rate + overhead
+
+
+# ---- the augmentation preview ------------------------------------------------------------------
+
+def augmented_previews(path: str, size: int, augmentation: dict, seed: int, count: int = PREVIEW_COUNT):
+    """The photo at ``path`` and ``count`` augmented versions, as QImages (runs in a worker)."""
+    import numpy as np
+    import torch
+
+    from ..core import preprocessing
+    from ..core.images import load_pixels
+
+    pixels = preprocessing.image_to_input(load_pixels(path, size))
+    batch = preprocessing.to_input(pixels.repeat(count, 1, 1, 1), torch.device("cpu"))
+    settings = preprocessing.Augmentation(**augmentation)
+    generator = torch.Generator().manual_seed(seed)
+    augmented = preprocessing.augment(batch, settings, generator) if settings.active else batch
+    images = []
+    for tensor in torch.cat([batch[:1], augmented]):  # the original first
+        array = np.ascontiguousarray((tensor.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8))
+        image = QImage(array.data, array.shape[1], array.shape[0], 3 * array.shape[1], QImage.Format.Format_RGB888)
+        images.append(image.copy())  # own the pixels: the array goes away with this function
+    return images
+
+
+class LearningRateEdit(QLineEdit):
+    """A learning rate in scientific notation (``2e-05``)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        validator = QDoubleValidator(1e-9, 9.99, 10, self)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.setValidator(validator)
+        self.setMaximumWidth(120)
+
+    def value(self) -> float | None:
+        try:
+            return float(self.text())
+        except ValueError:
+            return None
+
+    def setValue(self, value: float) -> None:
+        self.setText(f"{value:g}")
+
+
+class StrategyPanel(QWidget):
+    """Choose how to train: recipe, backbone, hyper-parameters and augmentation, with their defaults.
+
+    Signals
+    -------
+    changed()
+        Any choice changed (the main window refreshes what depends on it).
+    """
+
+    settings_group = "strategy"
+    strategy = Setting("feature-extraction")
+    backbone = Setting("efficientnet-lite0")
+    overrides = Setting({})  # strategy -> {field: value} that differ from the recipe's defaults
+    augmentations = Setting({})  # strategy -> augmentation knobs as a dict
+    weights_files = Setting({})  # backbone -> a weights file the user chose
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.engine = None
+        self.dataset = None
+        self._filling = False
+        self._preview_worker: GeneratorWorker | None = None
+        self._preview_seed = 0
+        self._preview_index = 0
+        self.preview_shown = 0
+        self.preview_seed_shown: int | None = None
+        self._preview_requests = self._preview_done = 0
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(250)
+        self._preview_timer.timeout.connect(self._on_preview_timer_timeout)
+        self._build()
+
+    # ---- building
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.addWidget(page_header(
+            "2  How to train",
+            "Pick a strategy; its values are the lecture's, and you can change them. Not sure? Keep "
+            "'Pretrained features': fast and accurate.",
+        ))
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+        self.loading_label = QLabel("Loading the training engine…")
+        outer.addWidget(self.loading_label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
+
+        left = QVBoxLayout()
+        self.recipe_box = QGroupBox("Strategy")
+        self.recipe_layout = QVBoxLayout(self.recipe_box)
+        self.recipe_group = QButtonGroup(self)
+        self.recipe_group.idToggled.connect(self._on_recipe_toggled)
+        self.recipe_buttons: dict[str, QRadioButton] = {}
+        self.recipe_notes: dict[str, QLabel] = {}
+        left.addWidget(self.recipe_box)
+
+        backbone_box = QGroupBox("Pretrained network (backbone)")
+        form = QFormLayout(backbone_box)
+        self.backbone_combo = QComboBox()
+        self.backbone_combo.currentIndexChanged.connect(self._on_backbone_changed)
+        form.addRow("Network:", self.backbone_combo)
+        self.weights_label = QLabel()
+        self.weights_label.setWordWrap(True)
+        form.addRow("Weights:", self.weights_label)
+        weights_row = QHBoxLayout()
+        self.weights_button = QPushButton("Use a weights file…")
+        self.weights_button.clicked.connect(self._on_weights_clicked)
+        self.weights_clear = QPushButton("Use the standard weights")
+        self.weights_clear.clicked.connect(self._on_weights_cleared)
+        weights_row.addWidget(self.weights_button)
+        weights_row.addWidget(self.weights_clear)
+        weights_row.addStretch(1)
+        form.addRow("", weights_row)
+        self.backbone_box = backbone_box
+        left.addWidget(backbone_box)
+        left.addStretch(1)
+        columns.addLayout(left, 5)
+
+        right = QVBoxLayout()
+        hyper_box = QGroupBox("Training settings")
+        hyper = QFormLayout(hyper_box)
+        self.epochs = self._spin(1, 10_000)
+        self.head_epochs = self._spin(0, 10_000)
+        self.batch_size = self._spin(1, 4096)
+        self.lr = LearningRateEdit()
+        self.lr.textEdited.connect(self._on_value_changed)
+        self.fine_tune_lr = LearningRateEdit()
+        self.fine_tune_lr.textEdited.connect(self._on_value_changed)
+        self.image_size = self._spin(48, 1024, " px")
+        self.early_stopping = self._spin(0, 10_000)
+        self.early_stopping.setSpecialValueText("off")
+        self.seed = self._spin(0, 1_000_000)
+        self.device = QComboBox()
+        self.device.setMaximumWidth(120)
+        self.device.addItem("auto", "auto")
+        self.device.currentIndexChanged.connect(self._on_value_changed)
+        self.hyper_rows = {
+            "epochs": ("Epochs:", self.epochs),
+            "head_epochs": ("Head-only epochs first:", self.head_epochs),
+            "batch_size": ("Batch size:", self.batch_size),
+            "lr": ("Learning rate:", self.lr),
+            "fine_tune_lr": ("Fine-tuning learning rate:", self.fine_tune_lr),
+            "image_size": ("Image size:", self.image_size),
+            "early_stopping": ("Stop after epochs without progress:", self.early_stopping),
+            "seed": ("Random seed:", self.seed),
+            "device": ("Device:", self.device),
+        }
+        for label, widget in self.hyper_rows.values():
+            hyper.addRow(label, widget)
+        self.hyper_form = hyper
+        self.reset_button = QPushButton("Reset to the lecture's values")
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+        hyper.addRow("", self.reset_button)
+        right.addWidget(hyper_box)
+
+        self.augment_box = QGroupBox("Augmentation (training photos only)")
+        augment_layout = QHBoxLayout(self.augment_box)
+        knobs = QFormLayout()
+        self.use_augmentation = QCheckBox("Show the network randomly changed photos")
+        self.use_augmentation.toggled.connect(self._on_value_changed)
+        knobs.addRow(self.use_augmentation)
+        self.augment_note = QLabel()
+        self.augment_note.setWordWrap(True)
+        self.augment_note.setStyleSheet("color: #555;")
+        knobs.addRow(self.augment_note)
+        self.knobs = {
+            "rotation": self._double(0, 180, 1, " °"),
+            "width_shift": self._double(0, 1, 2),
+            "height_shift": self._double(0, 1, 2),
+            "shear": self._double(0, 45, 1, " °"),
+            "zoom": self._double(0, 0.9, 2),
+            "brightness": self._double(0, 1, 2),
+            "contrast": self._double(0, 1, 2),
+            "saturation": self._double(0, 1, 2),
+            "horizontal_flip": QCheckBox("mirror left-right"),
+            "vertical_flip": QCheckBox("flip upside down"),
+            "fill_mode": QComboBox(),
+        }
+        self.knobs["fill_mode"].addItems(["nearest", "reflect", "constant"])
+        self.knobs["fill_mode"].currentIndexChanged.connect(self._on_value_changed)
+        for name in ("horizontal_flip", "vertical_flip"):
+            self.knobs[name].toggled.connect(self._on_value_changed)
+        titles = {"rotation": "Rotation up to:", "width_shift": "Shift sideways (share):",
+                  "height_shift": "Shift up/down (share):", "shear": "Shear up to:", "zoom": "Zoom (share):",
+                  "brightness": "Brightness (share):", "contrast": "Contrast (share):",
+                  "saturation": "Saturation (share):", "horizontal_flip": "Flip:", "vertical_flip": "",
+                  "fill_mode": "Fill the edges with:"}
+        for name in ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
+                     "vertical_flip", "fill_mode", "brightness", "contrast", "saturation"):
+            knobs.addRow(titles[name], self.knobs[name])
+        augment_layout.addLayout(knobs, 1)
+        preview = QVBoxLayout()
+        self.preview_grid = QGridLayout()
+        self.preview_grid.setSpacing(4)
+        self.preview_labels = []
+        for i in range(PREVIEW_COUNT + 1):
+            label = QLabel()
+            label.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("background: #f0f0f0; border: 1px solid #ddd;")
+            if i == 0:
+                label.setToolTip("The original photo")
+            self.preview_grid.addWidget(label, i // 3, i % 3)
+            self.preview_labels.append(label)
+        preview.addLayout(self.preview_grid)
+        self.preview_caption = QLabel("Top left: the photo as it is; the others: what training may show.")
+        self.preview_caption.setWordWrap(True)
+        self.preview_caption.setStyleSheet("color: #555;")
+        self.preview_caption.setMaximumWidth(3 * PREVIEW_SIZE + 8)
+        preview.addWidget(self.preview_caption)
+        buttons = QHBoxLayout()
+        self.new_samples_button = QPushButton("New samples")
+        self.new_samples_button.clicked.connect(self._on_new_samples_clicked)
+        self.other_photo_button = QPushButton("Another photo")
+        self.other_photo_button.clicked.connect(self._on_other_photo_clicked)
+        buttons.addWidget(self.new_samples_button)
+        buttons.addWidget(self.other_photo_button)
+        preview.addLayout(buttons)
+        preview.addStretch(1)
+        augment_layout.addLayout(preview)
+        right.addWidget(self.augment_box)
+        right.addStretch(1)
+        columns.addLayout(right, 6)
+        self.setEnabled(False)
+
+    def _spin(self, low: int, high: int, suffix: str = "") -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        spin.setMaximumWidth(120)
+        spin.valueChanged.connect(self._on_value_changed)
+        return spin
+
+    def _double(self, low: float, high: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(low, high)
+        spin.setDecimals(decimals)
+        spin.setSingleStep(10 ** -decimals * (5 if decimals else 5))
+        spin.setSuffix(suffix)
+        spin.setMaximumWidth(120)
+        spin.valueChanged.connect(self._on_value_changed)
+        return spin
+
+    # ---- engine and data
+
+    def set_engine(self, engine) -> None:
+        """Fill in the recipes and backbones once the engine is loaded."""
+        from ..core.backbones import BACKBONES
+        from ..core.recipes import RECIPES
+
+        self.engine = engine
+        self.loading_label.hide()
+        for index, recipe in enumerate(RECIPES.values()):
+            button = QRadioButton(recipe.title)
+            bold(button)
+            note = QLabel()
+            note.setWordWrap(True)
+            note.setContentsMargins(24, 0, 0, 6)
+            note.setTextFormat(Qt.TextFormat.RichText)
+            self.recipe_group.addButton(button, index)
+            self.recipe_layout.addWidget(button)
+            self.recipe_layout.addWidget(note)
+            self.recipe_buttons[recipe.id] = button
+            self.recipe_notes[recipe.id] = note
+        self._filling = True
+        for name, backbone in BACKBONES.items():
+            self.backbone_combo.addItem(backbone.title, name)
+        for device in engine.devices[1:]:
+            self.device.addItem(device, device)
+        self._filling = False
+        if self.strategy not in RECIPES:
+            self.strategy = "feature-extraction"
+        if self.backbone not in BACKBONES:
+            self.backbone = "efficientnet-lite0"
+        self.setEnabled(True)
+        self.select(self.strategy, self.backbone)
+
+    def set_dataset(self, dataset) -> None:
+        self.dataset = dataset
+        self._preview_index = 0
+        self._update_estimates()
+        self.refresh_preview()
+
+    # ---- choosing
+
+    def select(self, strategy: str, backbone: str | None = None) -> None:
+        """Choose ``strategy`` (and ``backbone``) and show their values."""
+        from ..core.recipes import RECIPES
+
+        self.strategy = strategy
+        if backbone:
+            self.backbone = backbone
+        self._filling = True
+        self.recipe_buttons[strategy].setChecked(True)
+        self.backbone_combo.setCurrentIndex(max(0, self.backbone_combo.findData(self.backbone)))
+        self._filling = False
+        self._fill_values()
+        recipe = RECIPES[strategy]
+        self.backbone_box.setEnabled(recipe.pretrained)
+        self.backbone_box.setTitle("Pretrained network (backbone)" if recipe.pretrained
+                                   else "Pretrained network (not used: this strategy trains its own)")
+        self._update_weights_label()
+        self._preview_timer.start()  # the image size may have changed
+        self.changed.emit()
+
+    def set_values(self, **values) -> None:
+        """Type ``values`` into the form as a user would (``epochs=3, image_size=48`` ...)."""
+        for name, value in values.items():
+            if name in AUGMENT_FIELDS:
+                widget = self.knobs[name]
+            else:
+                widget = self.hyper_rows[name][1]
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(widget.findText(str(value)))
+            elif isinstance(widget, LearningRateEdit):
+                widget.setValue(value)
+                self._on_value_changed()
+            else:
+                widget.setValue(value)
+
+    def _defaults(self):
+        from ..core.recipes import RECIPES, resolve_settings
+
+        recipe = RECIPES[self.strategy]
+        return resolve_settings("", self.strategy, backbone=self.backbone if recipe.pretrained else None)
+
+    def _fill_values(self) -> None:
+        """Show the recipe's defaults with the user's changes for this strategy on top."""
+        defaults = self._defaults()
+        values = {name: getattr(defaults, name) for name in HYPER_FIELDS}
+        values.update({k: v for k, v in self.overrides.get(self.strategy, {}).items() if k in values})
+        augmentation = dataclasses.asdict(defaults.augmentation)
+        saved = self.augmentations.get(self.strategy)
+        use = defaults.augmentation.active
+        if saved:
+            use = saved.get("enabled", use)
+            augmentation.update({k: v for k, v in saved.items() if k in augmentation})
+        if not use and not defaults.augmentation.active and not saved:
+            augmentation = dataclasses.asdict(_lecture_augmentation())  # ready if the user turns it on
+        self._filling = True
+        try:
+            for name in ("epochs", "head_epochs", "batch_size", "image_size", "early_stopping", "seed"):
+                self.hyper_rows[name][1].setValue(int(values[name]))
+            self.lr.setValue(values["lr"])
+            if values["fine_tune_lr"] is not None:
+                self.fine_tune_lr.setValue(values["fine_tune_lr"])
+            self.device.setCurrentIndex(max(0, self.device.findData(values["device"])))
+            for name, widget in self.knobs.items():
+                if isinstance(widget, QCheckBox):
+                    widget.setChecked(bool(augmentation[name]))
+                elif isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(0, widget.findText(augmentation[name])))
+                else:
+                    widget.setValue(float(augmentation[name]))
+            self.use_augmentation.setChecked(use)
+        finally:
+            self._filling = False
+        fine_tuning = defaults.fine_tune_lr is not None
+        for name in ("head_epochs", "fine_tune_lr"):
+            self._set_row_visible(name, fine_tuning)
+        self.hyper_rows["epochs"][1].setToolTip("Epochs of the fine-tuning phase" if fine_tuning else "")
+        self.hyper_form.labelForField(self.epochs).setText("Fine-tuning epochs:" if fine_tuning else "Epochs:")
+        self._update_augmentation_state()
+        self._update_estimates()
+
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        widget = self.hyper_rows[name][1]
+        widget.setVisible(visible)
+        self.hyper_form.labelForField(widget).setVisible(visible)
+
+    def _update_augmentation_state(self) -> None:
+        from ..core.recipes import RECIPES
+
+        recipe = RECIPES[self.strategy]
+        possible = not recipe.cached_features
+        self.use_augmentation.setEnabled(possible)
+        if not possible:
+            self.augment_note.setText("This strategy looks at each photo once and keeps what the network "
+                                      "sees, so it cannot use augmentation. The preview shows what it would do.")
+        elif recipe.augment:
+            self.augment_note.setText("The lecture's values: the network rarely sees the same photo twice, "
+                                      "which keeps it from memorising the training set.")
+        else:
+            self.augment_note.setText("The lecture trains this strategy without augmentation.")
+        active = possible and self.use_augmentation.isChecked()
+        for widget in self.knobs.values():
+            widget.setEnabled(active or not possible)
+
+    # ---- reading the choices
+
+    def current_values(self) -> dict:
+        """The form's values as overrides for :func:`~catdog_gui.core.recipes.resolve_settings`."""
+        from ..core.errors import UserError
+        from ..core.preprocessing import Augmentation
+        from ..core.recipes import RECIPES
+
+        recipe = RECIPES[self.strategy]
+        values = {name: self.hyper_rows[name][1].value() for name in
+                  ("epochs", "batch_size", "image_size", "early_stopping", "seed")}
+        values["lr"] = self.lr.value()
+        if values["lr"] is None:
+            raise UserError(f"the learning rate '{self.lr.text()}' is not a number (write it like 2e-05)")
+        values["device"] = self.device.currentData() or "auto"
+        if recipe.fine_tune_lr is not None:
+            values["head_epochs"] = self.head_epochs.value()
+            values["fine_tune_lr"] = self.fine_tune_lr.value()
+            if values["fine_tune_lr"] is None:
+                raise UserError(f"the fine-tuning learning rate '{self.fine_tune_lr.text()}' is not a number")
+        if recipe.pretrained:
+            values["backbone"] = self.backbone
+            values["weights_file"] = self.weights_files.get(self.backbone) or None
+        knobs = self.augmentation_values()
+        use = self.use_augmentation.isChecked() and not recipe.cached_features
+        values["augmentation"] = Augmentation(**knobs) if use else Augmentation()
+        return values
+
+    def augmentation_values(self) -> dict:
+        values = {}
+        for name, widget in self.knobs.items():
+            if isinstance(widget, QCheckBox):
+                values[name] = widget.isChecked()
+            elif isinstance(widget, QComboBox):
+                values[name] = widget.currentText()
+            else:
+                values[name] = widget.value()
+        return values
+
+    def build_settings(self, data: str):
+        """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data``; UserError if a value is wrong."""
+        from ..core.recipes import resolve_settings
+
+        return resolve_settings(data, self.strategy, **self.current_values())
+
+    # ---- reacting
+
+    def _on_recipe_toggled(self, index: int, checked: bool) -> None:
+        if not checked or self._filling:
+            return
+        strategy = list(self.recipe_buttons)[index]
+        if strategy != self.strategy:
+            self.select(strategy)
+
+    def _on_backbone_changed(self, index: int) -> None:
+        if self._filling or index < 0:
+            return
+        self.backbone = self.backbone_combo.itemData(index)
+        self._fill_values()  # the image size follows the backbone
+        self._update_weights_label()
+        self.changed.emit()
+
+    def _on_value_changed(self, *_) -> None:
+        if self._filling or self.engine is None:
+            return
+        self._remember_changes()
+        self._update_augmentation_state()
+        self._update_estimates()
+        self._preview_timer.start()
+        self.changed.emit()
+
+    def _remember_changes(self) -> None:
+        defaults = self._defaults()
+        try:
+            values = self.current_values()
+        except Exception:  # half-typed learning rate: remember the rest next time
+            return
+        changed = {}
+        for name in HYPER_FIELDS:
+            if name in values and values[name] != getattr(defaults, name):
+                changed[name] = values[name]
+        self.overrides[self.strategy] = changed
+        knobs = self.augmentation_values()
+        knobs["enabled"] = self.use_augmentation.isChecked()
+        self.augmentations[self.strategy] = knobs
+
+    def _on_reset_clicked(self) -> None:
+        self.overrides.pop(self.strategy, None)
+        self.augmentations.pop(self.strategy, None)
+        self._fill_values()
+        self._preview_timer.start()
+        self.changed.emit()
+
+    def _on_weights_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Weights file for the backbone", "", "Weights (*.safetensors *.pth *.pt *.bin);;All files (*)")
+        if path:
+            self.weights_files[self.backbone] = path
+            self._update_weights_label()
+            self.changed.emit()
+
+    def _on_weights_cleared(self) -> None:
+        self.weights_files.pop(self.backbone, None)
+        self._update_weights_label()
+        self.changed.emit()
+
+    def _update_weights_label(self) -> None:
+        if self.engine is None:
+            return
+        chosen = self.weights_files.get(self.backbone)
+        if chosen:
+            self.weights_label.setText(f"from your file {chosen}")
+        else:
+            status = self.engine.weights.get(self.backbone, "unknown")
+            text = {
+                "built in": "ImageNet weights built in: works offline",
+                "cached": "ImageNet weights already downloaded",
+                "download needed": "ImageNet weights will be downloaded once when training starts "
+                                   "(needs the internet), or use a weights file",
+            }.get(status, status)
+            self.weights_label.setText(text)
+        self.weights_clear.setVisible(bool(chosen))
+        self.weights_button.setVisible(self.backbone != "efficientnet-lite0" or bool(chosen))
+
+    def _update_estimates(self) -> None:
+        if self.engine is None:
+            return
+        from ..core.recipes import RECIPES, resolve_settings
+
+        counts = LECTURE_COUNTS
+        if self.dataset is not None:
+            counts = {split: len(samples) for split, samples in self.dataset.splits.items()}
+        where = self.engine.device
+        for strategy, note in self.recipe_notes.items():
+            recipe = RECIPES[strategy]
+            try:
+                if strategy == self.strategy:
+                    settings = resolve_settings("", strategy, **self.current_values())
+                else:
+                    backbone = self.backbone if recipe.pretrained else None
+                    settings = resolve_settings("", strategy, backbone=backbone)
+                seconds = estimate_seconds(settings, counts, self.engine.device_type, self.engine.threads)
+                estimate = f"about {format_duration(seconds)} on {where}"
+            except Exception:  # values being typed: no estimate until they make sense
+                estimate = "no estimate for these values"
+            images = sum(counts.values())
+            note.setText(f"{recipe.summary}<br><span style='color:#555'>Lecture: {recipe.lecture_result}. "
+                         f"Time: {estimate} for {images} photos.</span>")
+
+    # ---- preview
+
+    def _preview_paths(self) -> list[str]:
+        if self.dataset is None:
+            return []
+        train = self.dataset.splits.get("train", [])
+        return [sample.path for sample in train]
+
+    def refresh_preview(self) -> None:
+        """Draw new augmented versions of a training photo (in the background)."""
+        paths = self._preview_paths()
+        if not paths or self.engine is None:
+            return
+        path = paths[self._preview_index % len(paths)]
+        size = min(self.image_size.value(), 224)
+        worker = GeneratorWorker(augmented_previews, path, size, self.augmentation_values(), self._preview_seed,
+                                 name="augmentation preview")
+        worker.seed = self._preview_seed
+        self._preview_requests += 1
+        worker.request = self._preview_requests
+        worker.returned.connect(self._on_preview_returned)
+        worker.errored.connect(self._on_preview_errored)
+        self._preview_worker = worker
+        worker.start()
+
+    def _on_preview_timer_timeout(self) -> None:
+        self.refresh_preview()
+
+    def _on_new_samples_clicked(self) -> None:
+        self._preview_seed = random.randrange(1 << 30)
+        self.refresh_preview()
+
+    def _on_other_photo_clicked(self) -> None:
+        paths = self._preview_paths()
+        if paths:
+            self._preview_index = (self._preview_index + random.randrange(1, max(2, len(paths)))) % len(paths)
+        self.refresh_preview()
+
+    def _on_preview_returned(self, images) -> None:
+        if self.sender() is not self._preview_worker:
+            return
+        for label, image in zip(self.preview_labels, images):
+            pixmap = QPixmap.fromImage(image).scaled(
+                PREVIEW_SIZE, PREVIEW_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation)
+            label.setPixmap(pixmap)
+        self.preview_shown = len(images)
+        self.preview_seed_shown = self.sender().seed
+        self._preview_done = self.sender().request
+
+    @property
+    def preview_current(self) -> bool:
+        """True when the preview shows the current photo and knobs (nothing pending or being drawn)."""
+        return not self._preview_timer.isActive() and self._preview_done == self._preview_requests
+
+    def _on_preview_errored(self, error) -> None:
+        if self.sender() is self._preview_worker:
+            self.banner.show_message(f"The augmentation preview failed: {error}", "warning")
+
+    def set_locked(self, locked: bool) -> None:
+        """While a run trains, its strategy cannot change."""
+        self.setEnabled(not locked and self.engine is not None)
+
+
+def _lecture_augmentation():
+    from ..core.preprocessing import Augmentation
+
+    return Augmentation.lecture()

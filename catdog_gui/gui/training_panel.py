@@ -1,0 +1,477 @@
+"""Step 3, training: Start, Pause and Stop, progress with ETA, and live loss and accuracy curves.
+
+The run itself is :class:`catdog_gui.core.training.Training` in a :class:`GeneratorWorker`. Records
+only append to growing arrays; a timer draws them a few times a second (pyqtgraph's scrollingPlots
+way), so a fast run is not slowed by drawing every batch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .widgets import (
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    Banner,
+    bold,
+    describe_error,
+    format_duration,
+    format_percent,
+    legend_html,
+    page_header,
+)
+from .worker import GeneratorWorker
+
+REDRAW_MS = 200
+COALESCE_MS = 100
+SMOOTHING = 0.9  # exponential moving average of the per-batch values, bias-corrected
+RUN_BAR_STEPS = 1000
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+
+def _is_urgent(record) -> bool:
+    """Everything but a finished batch is handed to the window at once."""
+    from ..core.training import BatchDone
+
+    return not isinstance(record, BatchDone)
+
+
+class Series:
+    """A growing pair of arrays (doubling capacity), drawn by one curve item."""
+
+    def __init__(self, curve: pg.PlotDataItem):
+        self.curve = curve
+        self.x = np.empty(64)
+        self.y = np.empty(64)
+        self.count = 0
+        self.dirty = False
+
+    def append(self, x: float, y: float) -> None:
+        if self.count == len(self.x):
+            self.x = np.concatenate([self.x, np.empty_like(self.x)])
+            self.y = np.concatenate([self.y, np.empty_like(self.y)])
+        self.x[self.count] = x
+        self.y[self.count] = y
+        self.count += 1
+        self.dirty = True
+
+    def clear(self) -> None:
+        self.count = 0
+        self.dirty = True
+
+    def draw(self) -> None:
+        if self.dirty:
+            self.curve.setData(self.x[:self.count], self.y[:self.count])
+            self.dirty = False
+
+
+class Smoother:
+    def __init__(self, weight: float = SMOOTHING):
+        self.weight = weight
+        self.value = 0.0
+        self.steps = 0
+
+    def __call__(self, value: float) -> float:
+        self.steps += 1
+        self.value = self.weight * self.value + (1 - self.weight) * value
+        return self.value / (1 - self.weight ** self.steps)
+
+
+def _plot(title: str, unit: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
+    widget.setMinimumHeight(220)
+    item = widget.getPlotItem()
+    item.setTitle(title, size="11pt")
+    item.setLabel("bottom", "epoch")
+    item.setLabel("left", unit)
+    item.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, mode="peak")
+    item.getViewBox().setMouseEnabled(x=True, y=False)
+    hint = pg.TextItem("The curves appear here once training starts.", color="#8a949e", anchor=(0.5, 0.5))
+    hint.setPos(0.5, 0.5)
+    item.addItem(hint, ignoreBounds=True)
+    widget.hint = hint
+    return widget
+
+
+class TrainingPanel(QWidget):
+    """Runs a training and shows it.
+
+    Signals
+    -------
+    start_requested()
+        The user clicked Start (the main window builds the settings and calls :meth:`start`).
+    run_started(object)
+        A run began with these :class:`~catdog_gui.core.recipes.Settings`.
+    run_finished(object)
+        The run's :class:`~catdog_gui.core.training.Finished` record (also when stopped).
+    run_failed(str, str)
+        The run ended with an error: the message for people, and the details.
+    busy_changed(bool)
+        A run started (True) or ended (False).
+    """
+
+    start_requested = Signal()
+    run_started = Signal(object)
+    run_finished = Signal(object)
+    run_failed = Signal(str, str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._worker: GeneratorWorker | None = None
+        self._training = None
+        self.settings = None
+        self.last_finished = None
+        self.ready_reason = "Loading the training engine…"
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._build()
+        self._set_busy(False)
+
+    # ---- building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_header(
+            "3  Train",
+            "Start the run and watch it learn: the curves show how well the model does on the photos it "
+            "learns from (training) and on photos it never learns from (validation).",
+        ))
+        controls = QHBoxLayout()
+        self.start_button = QPushButton("▶  Start training")
+        self.start_button.clicked.connect(self._on_start_clicked)
+        bold(self.start_button)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        self.stop_button = QPushButton("■  Stop")
+        self.stop_button.setToolTip("End the run now; the best model so far is kept")
+        self.stop_button.clicked.connect(self._on_stop_clicked)
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            button.setMinimumWidth(110)
+            controls.addWidget(button)
+        self.ready_label = QLabel()
+        self.ready_label.setStyleSheet("color: #555;")
+        self.ready_label.setWordWrap(True)
+        controls.addWidget(self.ready_label, 1)
+        layout.addLayout(controls)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+
+        progress = QGroupBox("Progress")
+        grid = QVBoxLayout(progress)
+        self.phase_label = bold(QLabel("Not started."))
+        grid.addWidget(self.phase_label)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("This step:"))
+        self.step_bar = QProgressBar()
+        self.step_bar.setTextVisible(True)
+        row.addWidget(self.step_bar, 1)
+        row.addSpacing(12)
+        row.addWidget(QLabel("Whole run:"))
+        self.run_bar = QProgressBar()
+        self.run_bar.setRange(0, RUN_BAR_STEPS)
+        self.run_bar.setTextVisible(True)
+        row.addWidget(self.run_bar, 1)
+        grid.addLayout(row)
+        self.rate_label = QLabel(" ")
+        self.rate_label.setStyleSheet("color: #333;")
+        grid.addWidget(self.rate_label)
+        layout.addWidget(progress)
+
+        plots = QHBoxLayout()
+        self.loss_plot = _plot("Loss (lower is better)", "loss")
+        self.accuracy_plot = _plot("Accuracy (higher is better)", "accuracy")
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.accuracy_plot)
+        layout.addLayout(plots, 1)
+        # One legend for both plots, outside them, so it never hides a curve.
+        self.legend = QLabel(legend_html([
+            (TRAIN_COLOUR, "solid", "training, each epoch"),
+            (pg.mkColor(TRAIN_COLOUR).lighter(160).name(), "thin", "training, each batch (smoothed)"),
+            (VALIDATION_COLOUR, "solid", "validation, each epoch"),
+        ]))
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.legend)
+        self.series: dict[str, Series] = {}
+        for plot, key in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
+            item = plot.getPlotItem()
+            batch_pen = pg.mkPen(pg.mkColor(TRAIN_COLOUR).lighter(160), width=1)
+            self.series[f"batch_{key}"] = Series(item.plot(pen=batch_pen))
+            self.series[key] = Series(item.plot(
+                pen=pg.mkPen(TRAIN_COLOUR, width=2), symbol="o", symbolSize=6, symbolBrush=TRAIN_COLOUR,
+                symbolPen=None))
+            self.series[f"val_{key}"] = Series(item.plot(
+                pen=pg.mkPen(VALIDATION_COLOUR, width=2), symbol="s", symbolSize=6, symbolBrush=VALIDATION_COLOUR,
+                symbolPen=None))
+        self._phase_lines: list[tuple[pg.PlotWidget, pg.InfiniteLine]] = []
+
+    # ---- control
+
+    def set_ready(self, ready: bool, reason: str = "") -> None:
+        """Whether a run can start now, and if not, why (shown beside Start)."""
+        self.ready_reason = "" if ready else reason
+        self._set_busy(self.busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def run_dir(self) -> str | None:
+        """The folder of the run going on (None when idle)."""
+        return str(self._training.run_dir) if self._training is not None else None
+
+    def start(self, settings) -> None:
+        """Start a run of ``settings`` in a worker thread."""
+        from ..core.training import Training
+
+        if self.busy:
+            return
+        self.settings = settings
+        self.last_finished = None
+        self._training = Training(settings)
+        # Batches of a small head can come thousands a second: hand them over a few times a second.
+        worker = GeneratorWorker(self._training.run, controller=self._training, name="training",
+                                 coalesce_ms=COALESCE_MS, urgent=_is_urgent)
+        worker.yielded_many.connect(self._on_yielded_many)
+        worker.errored.connect(self._on_errored)
+        worker.finished.connect(self._on_finished)
+        worker.paused.connect(self._on_paused)
+        worker.resumed.connect(self._on_resumed)
+        self._worker = worker
+        self._reset_view(settings)
+        self._set_busy(True)
+        self.busy_changed.emit(True)
+        self._started_at = time.perf_counter()
+        self._timer.start()
+        worker.start()
+        self.run_started.emit(settings)
+
+    def stop(self) -> None:
+        """End the run at the next batch; the best model so far is kept."""
+        if self._worker is not None:
+            self.phase_label.setText("Stopping…")
+            self._worker.quit()
+            self.pause_button.setEnabled(False)
+            self.stop_button.setEnabled(False)
+
+    def toggle_pause(self) -> None:
+        if self._worker is not None:
+            self._worker.toggle_pause()
+
+    def _on_start_clicked(self) -> None:
+        self.start_requested.emit()
+
+    def _on_pause_clicked(self) -> None:
+        self.toggle_pause()
+
+    def _on_stop_clicked(self) -> None:
+        self.stop()
+
+    def _on_paused(self) -> None:
+        self.pause_button.setText("Resume")
+        self._paused_text = self.phase_label.text()
+        self.phase_label.setText(f"Paused: {self._paused_text}")
+
+    def _on_resumed(self) -> None:
+        self.pause_button.setText("Pause")
+        self.phase_label.setText(getattr(self, "_paused_text", ""))
+
+    def _set_busy(self, busy: bool) -> None:
+        """The one place that enables and disables the controls, for a run going on or none."""
+        self.start_button.setEnabled(not busy and not self.ready_reason)
+        self.pause_button.setEnabled(busy)
+        self.stop_button.setEnabled(busy)
+        if not busy:
+            self.pause_button.setText("Pause")
+        if busy:
+            self.ready_label.setText("")
+        else:
+            self.ready_label.setText(self.ready_reason)
+
+    # ---- the run's records
+
+    def _reset_view(self, settings) -> None:
+        self.banner.hide()
+        for series in self.series.values():
+            series.clear()
+            series.draw()
+        for plot, line in self._phase_lines:
+            plot.removeItem(line)
+        self._phase_lines = []
+        self._smoothers = {"loss": Smoother(), "accuracy": Smoother()}
+        self._offset = 0  # epochs of earlier phases, so fine-tuning continues the x-axis
+        self._phase_epochs = 0
+        self._epochs_done = 0
+        self._total_epochs = settings.epochs + (settings.head_epochs if settings.fine_tune_lr is not None else 0)
+        self._best = None
+        self._status = None
+        self.step_bar.setRange(0, 1)
+        self.step_bar.setValue(0)
+        self.step_bar.setFormat("")
+        self.run_bar.setValue(0)
+        self.run_bar.setFormat("")
+        self.rate_label.setText(" ")
+        self.phase_label.setText("Starting…")
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.hint.hide()
+            plot.getPlotItem().enableAutoRange()
+
+    def _on_yielded_many(self, records: list) -> None:
+        if self.sender() is not self._worker:
+            return  # a run that has since been replaced
+        for record in records:
+            self._take(record)
+
+    def _take(self, record) -> None:
+        from ..core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress
+
+        if isinstance(record, BatchDone):
+            x = self._offset + record.epoch - 1 + record.batch / record.batches
+            self.series["batch_loss"].append(x, self._smoothers["loss"](record.loss))
+            self.series["batch_accuracy"].append(x, self._smoothers["accuracy"](record.accuracy))
+            self._status = record
+        elif isinstance(record, EpochDone):
+            x = self._offset + record.epoch
+            self.series["loss"].append(x, record.loss)
+            self.series["accuracy"].append(x, record.accuracy)
+            self.series["val_loss"].append(x, record.val_loss)
+            self.series["val_accuracy"].append(x, record.val_accuracy)
+            self._epochs_done += 1
+            if record.improved:
+                self._best = (record.val_accuracy, self._offset + record.epoch)
+            self._status = record
+        elif isinstance(record, Progress):
+            self._status = record
+        elif isinstance(record, PhaseStarted):
+            self._on_phase_started(record)
+        elif isinstance(record, Finished):
+            self.last_finished = record
+
+    def _on_phase_started(self, record) -> None:
+        if record.phase in ("training", "fine-tuning"):
+            self._offset = self._epochs_done
+            self._phase_epochs = record.epochs
+            if record.phase == "fine-tuning":
+                for plot in (self.loss_plot, self.accuracy_plot):
+                    line = pg.InfiniteLine(self._offset, angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine),
+                                           label="fine-tuning", labelOpts={"position": 0.9, "color": "#555"})
+                    plot.addItem(line)
+                    self._phase_lines.append((plot, line))
+        self.phase_label.setText(record.title + "…")
+        self._status = None
+        self.step_bar.setRange(0, 1)
+        self.step_bar.setValue(0)
+        self.step_bar.setFormat("")
+
+    def _on_timer_timeout(self) -> None:
+        """Draw what arrived since the last tick (a few times a second, whatever the batch rate)."""
+        for series in self.series.values():
+            series.draw()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        from ..core.training import BatchDone, EpochDone, Progress
+
+        record, self._status = self._status, None
+        if record is None:
+            return
+        if isinstance(record, Progress):
+            verb = record.phase.capitalize()
+            self.step_bar.setRange(0, max(1, record.total))
+            self.step_bar.setValue(record.done)
+            self.step_bar.setFormat(f"{verb}: {record.done} / {record.total} photos")
+            self.rate_label.setText(f"{record.images_per_second:.0f} photos/s · this step ends in about "
+                                    f"{format_duration(record.eta_seconds)}")
+            return
+        done_in_phase = record.epoch - 1 + (record.batch / record.batches if isinstance(record, BatchDone) else 1)
+        if isinstance(record, BatchDone):
+            self.step_bar.setRange(0, record.batches)
+            self.step_bar.setValue(record.batch)
+            self.step_bar.setFormat(f"Epoch {record.epoch} of {record.epochs}: batch {record.batch} / {record.batches}")
+        else:
+            self.step_bar.setRange(0, 1)
+            self.step_bar.setValue(1)
+            self.step_bar.setFormat(f"Epoch {record.epoch} of {record.epochs} done")
+        whole = (self._offset + done_in_phase) / max(1, self._total_epochs)
+        self.run_bar.setValue(round(RUN_BAR_STEPS * min(1.0, whole)))
+        self.run_bar.setFormat(f"{100 * whole:.0f} %")
+        parts = [f"{record.images_per_second:.0f} images/s"]
+        if math.isfinite(record.eta_seconds):
+            parts.append(f"about {format_duration(record.eta_seconds)} left in this phase")
+        parts.append(f"elapsed {format_duration(time.perf_counter() - self._started_at)}")
+        if self._best is not None:
+            parts.append(f"best validation accuracy so far {format_percent(self._best[0])} (epoch {self._best[1]})")
+        self.rate_label.setText(" · ".join(parts))
+
+    def _on_errored(self, error) -> None:
+        if self.sender() is not self._worker:
+            return
+        message = describe_error(error)
+        self.banner.show_message(f"Training failed: {message}", "error")
+        self.phase_label.setText("Failed.")
+        self.run_failed.emit(message, getattr(error, "details", ""))
+
+    def _on_finished(self) -> None:
+        if self.sender() is not self._worker:
+            return
+        self._timer.stop()
+        self._on_timer_timeout()  # the last points
+        self._worker = None
+        self._training = None
+        finished = self.last_finished
+        if finished is not None:
+            self._show_summary(finished)
+        self._set_busy(False)
+        self.busy_changed.emit(False)
+        if finished is not None:
+            self.run_finished.emit(finished)
+
+    def _show_summary(self, finished) -> None:
+        elapsed = format_duration(time.perf_counter() - self._started_at)
+        model = Path(finished.model_path).name if finished.model_path else None
+        if finished.model_path is None:
+            text = "Stopped before the first epoch ended, so no model was saved."
+            kind = "warning"
+            self.phase_label.setText("Stopped.")
+        else:
+            best = format_percent(finished.best_val_accuracy)
+            epoch = f" (epoch {self._best[1]})" if self._best else ""
+            test = (f", test accuracy {format_percent(finished.test_accuracy)}"
+                    if finished.test_accuracy is not None else "")
+            how = ("Stopped" if finished.stopped else
+                   "Stopped early (no progress)" if finished.early_stopped else "Finished")
+            text = (f"{how} after {finished.epochs} epochs in {elapsed}: best validation accuracy {best}{epoch}"
+                    f"{test}. The best model is kept as {model} in {finished.run_dir}.")
+            kind = "warning" if finished.stopped else "success"
+            self.phase_label.setText(f"{how}.")
+            if not finished.stopped:
+                self.run_bar.setValue(RUN_BAR_STEPS)
+                self.run_bar.setFormat("100 %")
+        self.step_bar.setRange(0, 1)
+        self.step_bar.setValue(1 if not finished.stopped else 0)
+        self.step_bar.setFormat("done" if not finished.stopped else "stopped")
+        per_epoch = (f"{format_duration(finished.seconds_per_epoch)} per epoch · "
+                     if finished.seconds_per_epoch is not None else "")
+        self.rate_label.setText(f"{per_epoch}{finished.epochs} epochs · total {elapsed} · on {finished.device}")
+        self.banner.show_message(text, kind)

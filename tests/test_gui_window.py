@@ -1,0 +1,178 @@
+"""The main window: opening, the data and strategy steps, settings kept between launches, --self-test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import make_image, write_lecture_dataset
+from gui_fixtures import gui_settings, load_data, open_window, shoot, window  # noqa: F401 (fixtures)
+
+
+def test_window_opens_with_the_steps_the_device_and_the_menu(window, qtbot, shoot):
+    assert window.isVisible()
+    assert window.device_label.text().startswith("Device: ")
+    assert any(word in window.device_label.text() for word in ("CPU", "CUDA", "MPS"))
+    assert [window.steps.item(i).text() for i in range(window.steps.count())][0] == "1  Photos"
+    menus = {a.text().replace("&", ""): a for m in window.menuBar().actions() for a in m.menu().actions()}
+    assert {"Open dataset…", "Open model…", "Export model…", "Quit", "About catdog-gui"} <= set(menus)
+    # Without photos, training cannot start and the window says why.
+    assert not window.training_panel.start_button.isEnabled()
+    assert "photos" in window.training_panel.ready_label.text()
+    window.next_button.click()
+    assert window.stack.currentWidget() is window.strategy_panel
+    menus["About catdog-gui"].trigger()
+    about = window.about_box.text()
+    assert "PySide6" in about and "torch" in about and "Python" in about
+    window.about_box.close()
+    window.show_step(0)
+    shoot(window, "window_start")
+
+
+def test_choosing_a_dataset_fills_the_counts_the_samples_and_the_skipped_files(window, qtbot, tmp_path, shoot):
+    data = write_lecture_dataset(tmp_path / "photos", per_split=(6, 3, 3))
+    for i in range(6, 14):  # more cats than dogs: an imbalance the user must see
+        make_image(data / "train" / "cats" / f"cats.{i}.png", 0, 500 + i)
+    (data / "train" / "dogs" / "notes.txt").write_text("not a photo")
+    dataset = load_data(qtbot, window, data)
+    panel = window.data_panel
+    assert dataset.counts()["train"] == {"cats": 14, "dogs": 6}
+    assert panel.count_of("train", "cats") == 14
+    assert panel.count_of("train", "dogs") == 6
+    assert panel.count_of("validation", "dogs") == 3
+    assert panel.count_of("test", "cats") == 3
+    assert "2.3×" in panel.imbalance.text() and "'cats'" in panel.imbalance.text()
+    assert panel.skipped_table.rowCount() == 1
+    assert "not a supported image type" in panel.skipped_table.item(0, 1).text()
+    assert "lecture" in panel.layout_label.text()
+    # Sample photos of both classes, decoded in the background.
+    captions = {panel.thumbnails.item(i).text() for i in range(panel.thumbnails.count())}
+    assert captions == {"cats", "dogs"}
+    assert not panel.thumbnails.item(0).icon().isNull()
+    assert window.training_panel.start_button.isEnabled()
+    shoot(panel, "data_panel")
+
+
+def test_a_folder_that_cannot_be_used_says_why(window, qtbot, tmp_path):
+    (tmp_path / "one" / "cats").mkdir(parents=True)
+    make_image(tmp_path / "one" / "cats" / "a.png", 0, 1)
+    with qtbot.waitSignal(window.data_panel.dataset_failed, timeout=10_000) as blocker:
+        window.data_panel.open_folder(tmp_path / "one")
+    assert "at least two classes" in blocker.args[0]
+    assert window.data_panel.banner.isVisible() and window.data_panel.choose_button.isEnabled()
+
+
+def test_a_folder_of_class_folders_is_split_into_a_new_lecture_folder(window, qtbot, tmp_path):
+    source = tmp_path / "classes"
+    for label, name in enumerate(("cats", "dogs")):
+        for i in range(10):
+            make_image(source / name / f"{i}.png", label, 100 * label + i)
+    load_data(qtbot, window, source)
+    assert window.data_panel.split_button.isVisible()
+    with qtbot.waitSignal(window.data_panel.dataset_loaded, timeout=20_000) as blocker:
+        window.data_panel.split_into(str(tmp_path / "split"), (6, 2, 2))
+    dataset = blocker.args[0]
+    assert dataset.layout == "lecture" and Path(dataset.root) == tmp_path / "split"
+    assert dataset.counts() == {s: {"cats": n, "dogs": n} for s, n in (("train", 6), ("validation", 2), ("test", 2))}
+
+
+def test_strategy_panel_shows_recipes_defaults_estimates_and_augmentation_preview(window, qtbot, tmp_path, shoot):
+    load_data(qtbot, window, write_lecture_dataset(tmp_path / "photos"))
+    panel = window.strategy_panel
+    window.show_step(1)
+    assert len(panel.recipe_buttons) == 5
+    assert all("Time: about" in note.text() for note in panel.recipe_notes.values())
+    panel.recipe_buttons["fine-tuning"].click()
+    assert panel.strategy == "fine-tuning"
+    assert panel.lr.text() == "2e-05" and panel.fine_tune_lr.text() == "1e-05"
+    assert panel.epochs.value() == 100 and panel.head_epochs.value() == 30
+    assert panel.image_size.value() == 224 and panel.head_epochs.isVisible()
+    assert panel.use_augmentation.isChecked() and panel.knobs["rotation"].value() == 40
+    panel.epochs.setValue(7)
+    assert panel.build_settings("x").epochs == 7
+    panel.reset_button.click()
+    assert panel.epochs.value() == 100
+    panel.recipe_buttons["scratch"].click()
+    assert panel.image_size.value() == 150 and not panel.head_epochs.isVisible()
+    assert not panel.backbone_box.isEnabled()
+    assert panel.build_settings("x").augmentation.active is False
+    panel.recipe_buttons["scratch-augmented"].click()
+    # The preview: the original and eight augmented versions of a training photo, redrawn on demand.
+    qtbot.waitUntil(lambda: panel.preview_current and panel.preview_shown == 9, timeout=20_000)
+    original = panel.preview_labels[0].pixmap().toImage()
+    first = panel.preview_labels[1].pixmap().toImage()
+    assert first != original
+    panel.new_samples_button.click()
+    qtbot.waitUntil(lambda: panel.preview_current, timeout=20_000)
+    assert panel.preview_seed_shown == panel._preview_seed
+    assert panel.preview_labels[1].pixmap().toImage() != first
+    assert panel.preview_labels[0].pixmap().toImage() == original
+    shoot(panel, "strategy_panel")
+
+
+def test_dataset_strategy_and_settings_are_kept_between_launches(qtbot, gui_settings, tmp_path):
+    data = write_lecture_dataset(tmp_path / "photos")
+    first = open_window(qtbot, gui_settings)
+    load_data(qtbot, first, data)
+    first.strategy_panel.recipe_buttons["scratch-augmented"].click()
+    first.strategy_panel.set_values(epochs=12, rotation=15)
+    first.show_step(2)
+    first.resize(790, 560)  # inside the offscreen screen (800 x 600)
+    size = (first.width(), first.height())
+    assert size != (1280, 820)
+    first.close()
+
+    second = open_window(qtbot, gui_settings)
+    qtbot.waitUntil(lambda: second.data_panel.dataset is not None, timeout=20_000)
+    assert Path(second.data_panel.dataset.root) == data
+    assert second.strategy_panel.strategy == "scratch-augmented"
+    assert second.strategy_panel.epochs.value() == 12
+    assert second.strategy_panel.knobs["rotation"].value() == 15
+    assert second.stack.currentIndex() == 2
+    assert (second.width(), second.height()) == size
+
+
+def test_self_test_exits_zero(tmp_path):
+    env = dict(os.environ, CATDOG_GUI_SCREENSHOTS=os.environ.get("CATDOG_GUI_SCREENSHOTS") or str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "catdog_gui", "--self-test"], env=env, capture_output=True,
+                          text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert "passed" in done.stderr
+    assert (Path(env["CATDOG_GUI_SCREENSHOTS"]) / "self_test_window.png").is_file()
+
+
+def test_a_folder_dropped_on_the_window_is_opened_as_the_dataset(window, qtbot, tmp_path):
+    from catdog_gui.gui.selftest import drop_files
+
+    data = write_lecture_dataset(tmp_path / "photos")
+    with qtbot.waitSignal(window.data_panel.dataset_loaded, timeout=20_000) as blocker:
+        assert drop_files(window, [data])
+    assert Path(blocker.args[0].root) == data and window.stack.currentWidget() is window.data_panel
+
+
+def test_a_superseded_folder_is_dropped(window, qtbot, tmp_path):
+    first = write_lecture_dataset(tmp_path / "first")
+    second = write_lecture_dataset(tmp_path / "second", per_split=(5, 2, 2))
+    loaded = []
+    window.data_panel.dataset_loaded.connect(loaded.append)
+    window.data_panel.open_folder(first)
+    window.data_panel.open_folder(second)  # chosen before the first finished scanning
+    qtbot.waitUntil(lambda: not window.data_panel.busy and bool(loaded), timeout=20_000)
+    qtbot.wait(200)
+    assert [Path(d.root) for d in loaded] == [second]
+    assert window.data_panel.count_of("train", "cats") == 5
+
+
+def test_the_window_code_loads_without_torch_and_the_cli_without_qt():
+    code = ("import sys, catdog_gui.gui.main_window; print('torch' in sys.modules); "
+            "import catdog_gui.cli")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False"], done.stderr
+    code = "import sys, catdog_gui.cli; print(any(m.startswith('PySide6') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False"], done.stderr
