@@ -75,13 +75,13 @@ def autocast(device: torch.device, precision: str):
 
 
 def configure_runtime() -> None:
-    """Use every core, and keep freed memory for reuse instead of handing it back to the system.
+    """Use every core (or ``$CATDOG_GUI_THREADS``), and keep freed memory for reuse instead of handing it back to the system.
 
     With glibc's defaults each training step maps and unmaps its large activation buffers, and
     the page faults that follow cost about a fifth of the small CNN's step time on the CPU.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(max(1, cores))
+    torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores)))
     _keep_freed_memory()
 
 
