@@ -130,11 +130,20 @@ def child_window(args) -> dict:
 
     assert wait_until(snapshot_midway, 3600, step_ms=50)
     probe.stop()
+    # Only the run itself: what the window does once it has finished (evaluating the model, loading
+    # it into the predictor) is not training.
+    from catdog_gui.core.training import Finished
+
+    ended = next(t for t, r in records if isinstance(r, Finished))
+    ticks = [t for t in ticks if t <= ended]
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     result = summarise(records)
     if gaps:
+        worst = max(range(len(gaps)), key=gaps.__getitem__)
+        result["max_gap_at_s"] = round(ticks[worst] - ticks[0], 2)
         result["max_event_loop_gap_ms"] = round(1000 * max(gaps), 1)
         result["p99_event_loop_gap_ms"] = round(1000 * sorted(gaps)[int(0.99 * (len(gaps) - 1))], 1)
+        result["gaps_over_50_ms"] = sum(g > 0.05 for g in gaps)
     if shots:
         window.grab().save(str(shots / "real_training.png"))
         evaluation = window.evaluation_panel

@@ -34,6 +34,9 @@ def test_a_run_draws_one_point_per_epoch_and_ends_idle_with_results(window, qtbo
     # While it runs, what must not change is locked.
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
     assert not window.data_panel.choose_button.isEnabled() and not window.strategy_panel.isEnabled()
+    window.data_panel.open_folder(tmp_path)  # e.g. a folder dropped on the window meanwhile
+    assert "cannot change while a run trains" in window.data_panel.banner.text()
+    assert not window.data_panel.busy
     with qtbot.waitSignal(panel.run_finished, timeout=60_000) as blocker:
         pass
     finished = blocker.args[0]

@@ -7,9 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import Qt
-
 from conftest import make_image, write_lecture_dataset
 from gui_fixtures import gui_settings, load_data, open_window, shoot, window  # noqa: F401 (fixtures)
 
@@ -176,3 +173,12 @@ def test_the_window_code_loads_without_torch_and_the_cli_without_qt():
     code = "import sys, catdog_gui.cli; print(any(m.startswith('PySide6') for m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False"], done.stderr
+
+
+def test_catdog_gui_without_arguments_opens_the_window(monkeypatch):
+    from catdog_gui import cli
+    from catdog_gui.gui import app
+
+    opened = []
+    monkeypatch.setattr(app, "run_window", lambda: opened.append(True) or 0)
+    assert cli.main([]) == 0 and opened == [True]

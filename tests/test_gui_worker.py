@@ -116,3 +116,34 @@ def test_with_a_controller_quit_stops_it_and_its_last_records_still_arrive(qtbot
     assert seen[-1] == "wound down"
     assert task.calls == ["pause", "unpause", "stop"]
 
+
+
+def test_coalesced_values_all_arrive_in_order_and_urgent_ones_at_once(qtbot):
+    def ticking():
+        for i in range(200):
+            time.sleep(0.001)
+            yield i
+        yield "last"
+
+    worker = GeneratorWorker(ticking, coalesce_ms=50, urgent=lambda v: v == "last")
+    batches = []
+    worker.yielded_many.connect(batches.append)
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        worker.start()
+    values = [v for batch in batches for v in batch]
+    assert values == list(range(200)) + ["last"]
+    assert 2 <= len(batches) < 100  # handed over in a few lists, not one by one
+    assert batches[-1][-1] == "last"
+
+
+def test_a_background_worker_runs_at_a_lower_priority(qtbot):
+    import os
+
+    if not hasattr(os, "getpriority"):
+        return
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    worker = GeneratorWorker(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), nice=5)
+    with qtbot.waitSignal(worker.returned, timeout=5000) as blocker:
+        worker.start()
+    assert blocker.args[0] == min(19, own + 5)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own  # the window's thread keeps its own

@@ -166,6 +166,8 @@ class DataPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.dataset = None
+        self._busy = False
+        self._locked = False
         self._worker: GeneratorWorker | None = None
         self._split_worker: GeneratorWorker | None = None
         self._build()
@@ -269,6 +271,9 @@ class DataPanel(QWidget):
     def open_folder(self, folder: str | Path, seed: int = 0) -> None:
         """Scan ``folder`` in the background; ``dataset_loaded`` or ``dataset_failed`` follows."""
         folder = str(folder)
+        if self._locked:
+            self.banner.show_message("The photos cannot change while a run trains on them; stop it first.", "info")
+            return
         self.banner.hide()
         self.folder_label.setText(f"Reading {folder} …")
         self._set_busy(True)
@@ -341,7 +346,7 @@ class DataPanel(QWidget):
     def _set_busy(self, busy: bool) -> None:
         """Controls enabled while idle, disabled while scanning (and while a run trains: ``set_locked``)."""
         self._busy = busy
-        locked = getattr(self, "_locked", False)
+        locked = self._locked
         self.choose_button.setEnabled(not busy and not locked)
         self.split_button.setEnabled(not busy and not locked and self.dataset is not None
                                      and self.dataset.layout != "lecture")
@@ -350,11 +355,11 @@ class DataPanel(QWidget):
     def set_locked(self, locked: bool) -> None:
         """While a run trains, the dataset cannot change."""
         self._locked = locked
-        self._set_busy(getattr(self, "_busy", False))
+        self._set_busy(self._busy)
 
     @property
     def busy(self) -> bool:
-        return getattr(self, "_busy", False)
+        return self._busy
 
     # ---- showing
 

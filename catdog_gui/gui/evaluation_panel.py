@@ -35,8 +35,9 @@ from .widgets import (
     describe_error,
     format_percent,
     page_header,
+    plural,
 )
-from .worker import CancelToken, GeneratorWorker
+from .worker import BACKGROUND_NICE, CancelToken, GeneratorWorker
 
 MISTAKES_SHOWN = 40
 CELL_IMAGES_SHOWN = 300
@@ -198,7 +199,7 @@ class EvaluationPanel(QWidget):
             self._worker.quit()  # superseded: its result would be dropped anyway
         token = CancelToken()
         worker = GeneratorWorker(evaluate_job, model_path, data, seed, whole_folder, token, controller=token,
-                                 name="evaluation")
+                                 name="evaluation", nice=BACKGROUND_NICE)
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
@@ -253,7 +254,7 @@ class EvaluationPanel(QWidget):
         self.source_label.setTextFormat(Qt.TextFormat.RichText)
         title = {"test": "Test accuracy", "validation": "Validation accuracy"}.get(result.split, "Accuracy")
         self.accuracy_label.setText(f"{title}: {format_percent(ev.accuracy)}")
-        skipped = f" {len(ev.skipped)} photos could not be read." if ev.skipped else ""
+        skipped = f" {plural(len(ev.skipped), 'photo')} could not be read." if ev.skipped else ""
         self.accuracy_detail.setText(f"{right} of {total} photos classified correctly.{skipped}")
         self.per_class.setRowCount(len(ev.classes))
         rows = min(len(ev.classes), 10)

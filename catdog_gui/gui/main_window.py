@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import platform
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -82,6 +81,7 @@ class MainWindow(QMainWindow):
         self.engine = None
         self.error_box: QMessageBox | None = None
         self.model_path: str | None = None
+        self._evaluate_on_load = False
         self._export_worker: GeneratorWorker | None = None
         self.setWindowTitle("catdog-gui: teach the computer to tell your photos apart")
         self.setAcceptDrops(True)
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         self.evaluation_panel.set_model(model_path)
         dataset = self.data_panel.dataset
         predictor = self.predictor_panel.predictor
-        if getattr(self, "_evaluate_on_load", False) and dataset is not None and predictor is not None \
+        if self._evaluate_on_load and dataset is not None and predictor is not None \
                 and set(dataset.classes) <= set(predictor.classes):
             self.evaluation_panel.evaluate(model_path, dataset.root)
         self._evaluate_on_load = False

@@ -33,6 +33,7 @@ from .widgets import (
     describe_error,
     format_percent,
     page_header,
+    plural,
     thumbnail_image,
 )
 from .worker import GeneratorWorker
@@ -286,14 +287,15 @@ class PredictorPanel(QWidget):
     def _show_summary(self) -> None:
         counts = Counter(p.label for p in self.results)
         parts = ", ".join(f"{n} {label}" for label, n in counts.most_common())
-        skipped = f" · {len(self.skipped)} files skipped" if self.skipped else ""
-        self.summary_label.setText(f"{len(self.results)} photos: {parts}{skipped}" if self.results else
+        skipped = f" · {plural(len(self.skipped), 'file')} skipped" if self.skipped else ""
+        self.summary_label.setText(f"{plural(len(self.results), 'photo')}: {parts}{skipped}" if self.results else
                                    ("Nothing to classify." + skipped if self.skipped else ""))
 
     def _show_skipped(self) -> None:
         shown = "; ".join(f"{Path(s.path).name} ({s.reason})" for s in self.skipped[:5])
         more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
-        self.banner.show_message(f"{len(self.skipped)} files were skipped: {shown}{more}.", "warning")
+        were = "was" if len(self.skipped) == 1 else "were"
+        self.banner.show_message(f"{plural(len(self.skipped), 'file')} {were} skipped: {shown}{more}.", "warning")
 
     @property
     def results(self) -> list:
@@ -365,7 +367,7 @@ class PredictorPanel(QWidget):
             except OSError as error:
                 self.banner.show_message(f"Could not save {path}: {error.strerror or error}", "error")
             else:
-                self.banner.show_message(f"Saved {len(self.results)} results to {path}.", "success")
+                self.banner.show_message(f"Saved {plural(len(self.results), 'result')} to {path}.", "success")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_paths(event.mimeData()):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .widgets import Banner, format_duration, format_percent, legend_html, page_header
+from .widgets import Banner, format_duration, format_percent, legend_html, page_header, plural
 
 RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_HEADER = 100 * 1024 * 1024
@@ -256,7 +256,7 @@ class RunsPanel(QWidget):
         """Read the runs folder again, keeping the selection."""
         selected = {run.path for run in self.selected_runs()}
         self.runs = scan_runs(self.runs_dir())
-        self.where_label.setText(f"{len(self.runs)} runs, kept in {self.runs_dir()}")
+        self.where_label.setText(f"{plural(len(self.runs), 'run')}, kept in {self.runs_dir()}")
         table = self.table
         table.setSortingEnabled(False)
         table.blockSignals(True)

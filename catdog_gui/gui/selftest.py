@@ -108,6 +108,18 @@ def _say(text: str) -> None:
     print(f"catdog-gui self-test: {text}", file=sys.stderr, flush=True)
 
 
+def _quiet_offscreen_warnings() -> None:
+    """Pass Qt's messages on to standard error, except the offscreen platform's note that it cannot
+    resize windows to their contents (true, and of no interest here)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(kind, context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def _run(temp: Path, timeout: float, screenshots: str | None):
     from PySide6.QtCore import QSettings
 
@@ -126,6 +138,7 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
         if error:
             raise SelfTestFailed(f"{what}: {error}")
 
+    _quiet_offscreen_warnings()
     make_application()
     window = MainWindow(QSettings(str(temp / "settings.ini"), QSettings.Format.IniFormat))
     window.show()

@@ -53,6 +53,11 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 photo``, ``3 photos``."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
 def format_percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f} %"
 

