@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
-import sys
 from functools import lru_cache
 
 import torch
 
 from .errors import UserError
+from .memory import keep_freed_memory
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 PRECISION_CHOICES = ("auto", "fp32", "bf16", "fp16")
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters
 
 
 def pick_device(request: str = "auto") -> torch.device:
@@ -75,23 +72,7 @@ def autocast(device: torch.device, precision: str):
 
 
 def configure_runtime() -> None:
-    """Use every core (or ``$CATDOG_GUI_THREADS``), and keep freed memory for reuse instead of handing it back to the system.
-
-    With glibc's defaults each training step maps and unmaps its large activation buffers, and
-    the page faults that follow cost about a fifth of the small CNN's step time on the CPU.
-    """
+    """Use every core (or ``$CATDOG_GUI_THREADS``), and keep freed memory for reuse (see :mod:`.memory`)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores)))
-    _keep_freed_memory()
-
-
-@lru_cache(maxsize=1)
-def _keep_freed_memory() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(M_TRIM_THRESHOLD, ctypes.c_int(1 << 30))
-        libc.mallopt(M_MMAP_THRESHOLD, ctypes.c_int(1 << 30))
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
+    keep_freed_memory()

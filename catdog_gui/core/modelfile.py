@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from .errors import ModelFileError, UserError
-from .models import SCRATCH, HeadSpec, ImageClassifier, build_classifier, output_units
+from .models import SCRATCH, HeadSpec, ImageClassifier, build_classifier
 
 FORMAT = "catdog-gui-model"
 FORMAT_VERSION = "1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,8 @@ from PIL import Image
 
 from . import preprocessing
 from .device import autocast, describe_device, pick_device, resolve_precision
-from .images import Skipped, UnusableImage, load_pixels, skip_reason_for_name
-from .modelfile import ModelInfo, load_model
+from .images import Skipped, load_pixels, skip_reason_for_name
+from .modelfile import load_model
 from .models import frozen_copy, probabilities
 
 BATCH = 32
@@ -69,8 +70,6 @@ class Predictor:
     def predict_image(self, image: Image.Image | str | os.PathLike, name: str = "") -> Prediction:
         """One picture (a PIL image, a path or a file object)."""
         if isinstance(image, Image.Image):
-            import io
-
             buffer = io.BytesIO()
             image.save(buffer, format="PNG")
             buffer.seek(0)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import torch
 from torch import nn
@@ -210,7 +210,7 @@ class Training:
         if len(data["train"].labels) == 0 or len(data["validation"].labels) == 0:
             raise UserError(f"{s.data}: no usable training or validation images remain")
 
-        state = self._load_checkpoint(model) if self._resuming else _State()
+        state, saved = self._load_checkpoint(model) if self._resuming else (_State(), None)
         trainer = _Loop(self, model, data, recipe.cached_features)
         stopped = early = False
         for index, phase in enumerate(self._phases()):
@@ -219,8 +219,8 @@ class Training:
             if index > state.phase_index:
                 state.phase_index, state.epoch, state.stale_epochs = index, 0, 0
             yield PhaseStarted(phase.name, phase.title, phase.epochs)
-            optimizer = trainer.start_phase(phase, state if self._resuming else None)
-            self._resuming = False
+            optimizer = trainer.start_phase(phase, saved)
+            saved = None  # the saved optimiser belongs to the phase the run stopped in
             while state.epoch < phase.epochs:
                 record = yield from trainer.epoch(phase, state.epoch, optimizer)
                 if record is None:
@@ -382,22 +382,21 @@ class Training:
             return {k: v for k, v in state.items() if k.startswith("head.")}
         return state
 
-    def _load_checkpoint(self, model: ImageClassifier) -> _State:
+    def _load_checkpoint(self, model: ImageClassifier) -> tuple[_State, tuple | None]:
+        """Restore the weights; the position in the run, and the optimiser and shuffling states."""
         path = self.run_dir / "checkpoint.pt"
         if not path.exists():
-            return _State()
+            return _State(), None
         try:
             checkpoint = torch.load(path, map_location="cpu", weights_only=True)
             loaded = model.load_state_dict(checkpoint["model"], strict=False)
             if loaded.unexpected_keys or any(k.startswith("head.") for k in loaded.missing_keys):
                 raise ValueError("its weights do not fit this run's model")
-            self._resume_optimizer = checkpoint["optimizer"]
-            self._resume_generator = checkpoint["generator"]
+            saved = (checkpoint["optimizer"], checkpoint["generator"])
             state = _State(**json.loads(checkpoint["state"]))
         except Exception as error:  # a damaged checkpoint: say so rather than silently restarting
             raise UserError(f"{path}: the checkpoint cannot be read ({error}); start a new run instead") from None
-        self.resumed_state = state
-        return state
+        return state, saved
 
 
 class _Cancelled(Exception):
@@ -427,7 +426,8 @@ class _Loop:
             self.frozen_lower = frozen_copy(self.model.lower)
             self.frozen_top = None if self.phase.train_top else frozen_copy(self.model.top)
 
-    def start_phase(self, phase: _Phase, resumed: _State | None) -> torch.optim.Optimizer:
+    def start_phase(self, phase: _Phase, saved: tuple | None) -> torch.optim.Optimizer:
+        """Freeze and unfreeze for ``phase``; ``saved`` (optimiser, generator states) resumes it."""
         self.phase = phase
         self._fold_frozen_parts()
         model = self.model
@@ -439,9 +439,9 @@ class _Loop:
         params = [p for p in model.parameters() if p.requires_grad]
         # Keras's RMSprop, which the lecture's learning rates were tuned for: rho 0.9, epsilon 1e-7.
         optimizer = torch.optim.RMSprop(params, lr=phase.lr, alpha=0.9, eps=1e-7)
-        if resumed is not None and hasattr(self.t, "_resume_optimizer"):
-            optimizer.load_state_dict(self.t._resume_optimizer)
-            self.generator.set_state(self.t._resume_generator)
+        if saved is not None:
+            optimizer.load_state_dict(saved[0])
+            self.generator.set_state(saved[1])
         return optimizer
 
     def _train_mode(self) -> None:

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from .data_panel import DataPanel
-from .engine import load_engine, share_one_malloc_arena
+from ..core.memory import share_one_malloc_arena
+from .engine import load_engine
 from .evaluation_panel import EvaluationPanel
 from .predictor_panel import PredictorPanel, local_paths
 from .runs_panel import RunsPanel

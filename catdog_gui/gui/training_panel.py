@@ -409,7 +409,7 @@ class TrainingPanel(QWidget):
             series.draw()
 
     def _show_status(self) -> None:
-        from ..core.training import BatchDone, EpochDone, Progress
+        from ..core.training import BatchDone, Progress
 
         record, self._status = self._status, None
         if record is None:
