@@ -45,6 +45,7 @@ def open_window(qtbot, settings):
     from catdog_gui.gui.main_window import MainWindow
 
     window = MainWindow(settings)
+    window.ask_before_quitting = False  # closing at the end of a test never waits for an answer
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.engine is not None, timeout=ENGINE_TIMEOUT_MS)

@@ -147,3 +147,83 @@ def test_settings_that_make_no_sense_are_refused_before_starting(window, qtbot, 
     window.training_panel.start_button.click()
     assert not window.training_panel.busy
     assert window.error_box.isVisible() and "learning rate 'fast'" in window.error_box.text()
+
+
+def stop_after_epochs(qtbot, panel, epochs: int):
+    """Pause once ``epochs`` epochs are drawn, then Stop: the run ends unfinished."""
+    qtbot.waitUntil(lambda: panel.series["val_accuracy"].count >= epochs, timeout=30_000)
+    with qtbot.waitSignal(panel._worker.paused, timeout=2000):
+        panel.pause_button.click()
+    with qtbot.waitSignal(panel.run_finished, timeout=5000) as blocker:
+        panel.stop_button.click()
+    return blocker.args[0]
+
+
+def test_a_stopped_run_is_continued_from_the_runs_step(window, qtbot, tmp_path, shoot):
+    load_data(qtbot, window, write_lecture_dataset(tmp_path / "photos"))
+    choose_small_scratch(window, 40)
+    panel = window.training_panel
+    panel.start_button.click()
+    stopped = stop_after_epochs(qtbot, panel, 2)
+    assert stopped.stopped
+    done_before = stopped.epochs
+    qtbot.waitUntil(lambda: not panel.busy, timeout=2000)
+
+    window.show_step(5)
+    runs = window.runs_panel
+    runs.select_runs([stopped.run_dir])
+    assert runs.table.item(0, 3).text() == f"{done_before} (unfinished)"
+    assert runs.resume_button.isEnabled()
+    shoot(runs, "runs_panel_unfinished")
+    with qtbot.waitSignal(panel.run_started, timeout=10_000):
+        runs.resume_button.click()
+    assert window.stack.currentIndex() == 2  # the training step shows the continued run
+    # The epochs it already had are back on the curves before any new one arrives.
+    assert panel.series["val_accuracy"].count >= done_before
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as blocker:
+        pass
+    finished = blocker.args[0]
+    assert not finished.stopped and finished.run_dir == stopped.run_dir
+    x, _ = panel.series["val_accuracy"].curve.getData()
+    assert list(x) == list(range(1, 41))  # one point per epoch of the whole run, none twice
+    window.show_step(5)
+    runs.select_runs([finished.run_dir])
+    assert runs.table.item(0, 3).text() == "40"
+    assert not runs.resume_button.isEnabled()
+
+
+def test_continuing_a_run_whose_photos_are_gone_says_so(window, qtbot, tmp_path):
+    photos = write_lecture_dataset(tmp_path / "photos")
+    load_data(qtbot, window, photos)
+    choose_small_scratch(window, 40)
+    panel = window.training_panel
+    panel.start_button.click()
+    stopped = stop_after_epochs(qtbot, panel, 1)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=2000)
+    shutil.rmtree(photos)
+    window.show_step(5)
+    window.runs_panel.select_runs([stopped.run_dir])
+    with qtbot.waitSignal(panel.run_failed, timeout=20_000) as blocker:
+        window.runs_panel.resume_button.click()
+    assert str(photos) in blocker.args[0]
+    qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
+    assert_idle(window)
+    assert Path(stopped.model_path).is_file()  # the best model so far is still there
+
+
+def test_closing_during_a_run_asks_first_and_keeps_the_best_model(window, qtbot, tmp_path, monkeypatch):
+    load_data(qtbot, window, write_lecture_dataset(tmp_path / "photos"))
+    choose_small_scratch(window, 500)
+    panel = window.training_panel
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: panel.series["val_accuracy"].count >= 1, timeout=30_000)
+    window.ask_before_quitting = True
+    answers = []
+    monkeypatch.setattr(window, "_confirm_quit", lambda: answers.append("asked") or len(answers) > 1)
+    window.close()  # answered No
+    assert answers == ["asked"] and window.isVisible() and panel.busy
+    run_dir = Path(panel.run_dir)
+    window.close()  # answered Yes: the run stops, its best model stays
+    assert len(answers) == 2 and not window.isVisible()
+    qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
+    assert (run_dir / "best.safetensors").is_file()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from catdog_gui.core.errors import DataError
+from catdog_gui.core.errors import DataError, UserError
 from catdog_gui.core.modelfile import read_info
+from catdog_gui.core.paths import can_resume
 from catdog_gui.core.prediction import Predictor
 from catdog_gui.core.recipes import RECIPES, resolve_settings
 from catdog_gui.core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress, Training
@@ -56,8 +57,11 @@ def test_run_folder_holds_settings_metrics_and_models(tiny_dataset, tmp_path):
     settings = settings_for(tiny_dataset, "scratch", epochs=3)
     finished = run_all(Training(settings, runs_dir=tmp_path / "runs"))[-1]
     run_dir = Path(finished.run_dir)
-    assert {"settings.json", "metrics.csv", "best.safetensors", "last.safetensors", "checkpoint.pt"} <= {
-        p.name for p in run_dir.iterdir()}
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"settings.json", "metrics.csv", "best.safetensors", "last.safetensors"} <= names
+    assert "checkpoint.pt" not in names  # only an unfinished run keeps one
+    with pytest.raises(UserError, match="finished"):
+        Training.resume(run_dir)
     rows = list(csv.DictReader((run_dir / "metrics.csv").open()))
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     info, _ = read_info(finished.model_path)
@@ -132,7 +136,9 @@ def test_an_interrupted_run_resumes_where_it_stopped(tiny_dataset, tmp_path):
     for record in interrupted.run():
         if isinstance(record, EpochDone) and record.epoch == 2:
             break  # as if the process were killed after epoch 2's checkpoint
+    assert can_resume(interrupted.run_dir)
     resumed = run_all(Training.resume(interrupted.run_dir))
+    assert not can_resume(interrupted.run_dir)
     epochs = [r.epoch for r in resumed if isinstance(r, EpochDone)]
     assert epochs == [3, 4]
     rows = list(csv.DictReader((interrupted.run_dir / "metrics.csv").open()))

@@ -18,3 +18,13 @@ def default_runs_dir() -> Path:
     if os.environ.get("CATDOG_GUI_RUNS"):
         return Path(os.environ["CATDOG_GUI_RUNS"])
     return Path.home() / "catdog-gui" / "runs"
+
+
+# A run folder keeps this file only while the run is unfinished (stopped or interrupted): it is what
+# ``--resume`` and the window's "Continue" start from, and it is removed when the run ends normally.
+CHECKPOINT = "checkpoint.pt"
+
+
+def can_resume(run_dir: str | Path) -> bool:
+    """Whether a run folder holds an unfinished run that can be continued."""
+    return (Path(run_dir) / CHECKPOINT).is_file()

@@ -6,8 +6,9 @@ plots, stopping and pausing all fall out of iterating it; ``stop()`` and ``pause
 from another thread and take effect at the next batch.
 
 A run folder holds ``settings.json``, ``metrics.csv`` (one row per epoch), ``best.safetensors`` (the
-model with the best validation accuracy so far), ``last.safetensors`` and ``checkpoint.pt`` (weights,
-optimiser and position, read back without unpickling code) from which an interrupted run resumes.
+model with the best validation accuracy so far), ``last.safetensors`` and, until the run ends normally,
+``checkpoint.pt`` (weights, optimiser and position, read back without unpickling code) from which a
+stopped or interrupted run resumes.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .features import FeatureCache, content_digest
 from .images import Skipped
 from .modelfile import model_info, save_model, write_atomically
 from .models import ImageClassifier, build_classifier, frozen_copy
-from .paths import default_runs_dir
+from .paths import CHECKPOINT, can_resume, default_runs_dir
 from .recipes import Settings
 
 EVAL_BATCH = 64
@@ -160,6 +161,8 @@ class Training:
             settings = Settings.from_json((run_dir / "settings.json").read_text())
         except (OSError, ValueError, TypeError) as error:
             raise UserError(f"{run_dir}: not a run folder that can be resumed ({error})") from None
+        if not can_resume(run_dir) and (run_dir / "metrics.csv").exists():
+            raise UserError(f"{run_dir}: this run has finished; there is nothing to continue")
         return cls(settings, run_dir=run_dir)
 
     # control, from any thread
@@ -252,6 +255,9 @@ class Training:
             if best_path.exists():
                 self._save_model(model, "best.safetensors", dataset,
                                  {"val_accuracy": state.best_val, "test_accuracy": test_accuracy})
+        if not stopped:
+            # Only an unfinished run needs it (and a fine-tuning checkpoint is as big as the model twice).
+            (self.run_dir / CHECKPOINT).unlink(missing_ok=True)
         yield self._finished(state, test_accuracy, stopped, early)
 
     def _finished(self, state: _State, test_accuracy, stopped: bool, early: bool) -> Finished:
@@ -373,7 +379,7 @@ class Training:
             "state": json.dumps(state.__dict__),
             "generator": generator.get_state(),
         }
-        write_atomically(self.run_dir / "checkpoint.pt", lambda t: torch.save(checkpoint, t))
+        write_atomically(self.run_dir / CHECKPOINT, lambda t: torch.save(checkpoint, t))
 
     def _changing_weights(self, model: ImageClassifier) -> dict[str, torch.Tensor]:
         """The weights training can change: a frozen pretrained base is rebuilt, not checkpointed."""
@@ -384,7 +390,7 @@ class Training:
 
     def _load_checkpoint(self, model: ImageClassifier) -> tuple[_State, tuple | None]:
         """Restore the weights; the position in the run, and the optimiser and shuffling states."""
-        path = self.run_dir / "checkpoint.pt"
+        path = self.run_dir / CHECKPOINT
         if not path.exists():
             return _State(), None
         try:

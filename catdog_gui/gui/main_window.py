@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.model_path: str | None = None
         self._evaluate_on_load = False
         self._export_worker: GeneratorWorker | None = None
+        self.ask_before_quitting = True  # whether closing during a run asks first (off for unattended use)
         self.setWindowTitle("catdog-gui: teach the computer to tell your photos apart")
         self.setAcceptDrops(True)
         self._build()
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.predictor_panel.model_loaded.connect(self._on_model_loaded)
         self.runs_panel.model_opened.connect(self._on_run_model_opened)
         self.runs_panel.export_requested.connect(self._on_export_requested)
+        self.runs_panel.resume_requested.connect(self._on_resume_requested)
 
     # ---- settings
 
@@ -297,6 +299,17 @@ class MainWindow(QMainWindow):
         self.training_panel.start(settings)
         self.show_step(TRAIN)
 
+    def _on_resume_requested(self, run) -> None:
+        if self.engine is None or self.training_panel.busy:
+            self.show_error("Cannot continue now", "Wait until the training engine is loaded and no run is going on.")
+            return
+        try:
+            self.training_panel.resume(str(run.path), run.history)
+        except Exception as error:  # a folder that cannot go on: say why, change nothing
+            self.show_error("This run cannot be continued", describe_error(error))
+            return
+        self.show_step(TRAIN)
+
     def _on_run_started(self, settings) -> None:
         self.runs_panel.set_active_run(self.training_panel.run_dir)
         self.statusBar().showMessage(f"Training with '{settings.strategy}'…")
@@ -415,6 +428,14 @@ class MainWindow(QMainWindow):
         self.about_box = box
         box.show()
 
+    def _confirm_quit(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Quit while training?",
+            "A training run is going on. Quit anyway?\n\nThe best model so far is kept, and the run can be "
+            "continued later from step 6 (Runs ▸ Continue training).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     # ---- drops on the window
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -438,6 +459,9 @@ class MainWindow(QMainWindow):
     # ---- closing
 
     def closeEvent(self, event) -> None:
+        if self.ask_before_quitting and self.training_panel.busy and not self._confirm_quit():
+            event.ignore()
+            return
         self.save_settings()
         self.hide()
         # Every task is asked to stop (a run keeps its best model) and waited for: a thread still

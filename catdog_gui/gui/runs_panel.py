@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.paths import can_resume
 from .widgets import Banner, format_duration, format_percent, legend_html, page_header, plural
 
 RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -49,6 +50,7 @@ class RunInfo:
     best_val: float | None = None
     test_accuracy: float | None = None
     model_path: str | None = None
+    unfinished: bool = False  # stopped or interrupted: it can be continued
 
     @property
     def epochs(self) -> int:
@@ -85,7 +87,7 @@ def read_run(path: Path) -> RunInfo | None:
         started = datetime.strptime(path.name[:15], "%Y%m%d-%H%M%S")
     except ValueError:
         started = datetime.fromtimestamp(settings_file.stat().st_mtime)
-    run = RunInfo(path, started)
+    run = RunInfo(path, started, unfinished=can_resume(path))
     try:
         settings = json.loads(settings_file.read_text())
         run.strategy = settings.get("strategy", "?")
@@ -152,6 +154,7 @@ class RunsPanel(QWidget):
 
     model_opened = Signal(str)
     export_requested = Signal(str)
+    resume_requested = Signal(object)  # RunInfo
 
     COLUMNS = ("Date", "Strategy", "Backbone", "Epochs", "Best validation", "Test", "Training time", "Data")
 
@@ -173,6 +176,9 @@ class RunsPanel(QWidget):
         self.open_button = QPushButton("Use this model")
         self.open_button.setToolTip("Open the run's best model in the predictor and evaluate it")
         self.open_button.clicked.connect(self._on_open_clicked)
+        self.resume_button = QPushButton("Continue training")
+        self.resume_button.setToolTip("Go on with a stopped or interrupted run from its last finished epoch")
+        self.resume_button.clicked.connect(self._on_resume_clicked)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.delete_button = QPushButton("Delete…")
@@ -181,7 +187,8 @@ class RunsPanel(QWidget):
         self.folder_button.clicked.connect(self._on_folder_clicked)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
-        for button in (self.open_button, self.export_button, self.delete_button, self.folder_button):
+        for button in (self.open_button, self.resume_button, self.export_button, self.delete_button,
+                       self.folder_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.refresh_button)
@@ -267,7 +274,8 @@ class RunsPanel(QWidget):
                 (run.started.strftime("%Y-%m-%d %H:%M"), run.started.timestamp()),
                 (run.strategy, run.strategy),
                 (run.backbone if run.backbone != "scratch-cnn" else "small CNN", run.backbone),
-                (str(run.epochs) + (" (running)" if running else ""), run.epochs),
+                (str(run.epochs) + (" (running)" if running else " (unfinished)" if run.unfinished else ""),
+                 run.epochs),
                 (format_percent(run.best_val), run.best_val),
                 (format_percent(run.test_accuracy), run.test_accuracy),
                 (format_duration(run.seconds) if run.history else "–", run.seconds),
@@ -349,6 +357,7 @@ class RunsPanel(QWidget):
         has_model = one and runs[0].model_path is not None
         active = any(self.active_run and Path(self.active_run) == r.path for r in runs)
         self.open_button.setEnabled(has_model)
+        self.resume_button.setEnabled(one and runs[0].unfinished and self.active_run is None)
         self.export_button.setEnabled(has_model)
         self.delete_button.setEnabled(bool(runs) and not active)
         self.folder_button.setEnabled(one)
@@ -370,6 +379,11 @@ class RunsPanel(QWidget):
 
     def _on_table_double_clicked(self, *_) -> None:
         self._on_open_clicked()
+
+    def _on_resume_clicked(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) == 1 and runs[0].unfinished:
+            self.resume_requested.emit(runs[0])
 
     def _on_export_clicked(self) -> None:
         runs = self.selected_runs()

@@ -141,6 +141,7 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
     _quiet_offscreen_warnings()
     make_application()
     window = MainWindow(QSettings(str(temp / "settings.ini"), QSettings.Format.IniFormat))
+    window.ask_before_quitting = False  # unattended: closing never waits for an answer
     window.show()
     _say("window open")
     check(lambda: window.engine is not None, "loading the training engine")

@@ -253,11 +253,22 @@ class TrainingPanel(QWidget):
         """Start a run of ``settings`` in a worker thread."""
         from ..core.training import Training
 
-        if self.busy:
-            return
+        if not self.busy:
+            self._launch(Training(settings))
+
+    def resume(self, run_dir: str, history: list[dict]) -> None:
+        """Continue an unfinished run from its last finished epoch; ``history`` (its metrics.csv rows)
+        puts the epochs it already has back on the curves. Raises UserError for a folder that cannot go on."""
+        from ..core.training import Training
+
+        if not self.busy:
+            self._launch(Training.resume(run_dir), history)
+
+    def _launch(self, training, history: list[dict] = ()) -> None:
+        settings = training.settings
         self.settings = settings
         self.last_finished = None
-        self._training = Training(settings)
+        self._training = training
         # Batches of a small head can come thousands a second: hand them over a few times a second.
         worker = GeneratorWorker(self._training.run, controller=self._training, name="training",
                                  coalesce_ms=COALESCE_MS, urgent=_is_urgent, nice=BACKGROUND_NICE)
@@ -268,6 +279,7 @@ class TrainingPanel(QWidget):
         worker.resumed.connect(self._on_resumed)
         self._worker = worker
         self._reset_view(settings)
+        self._show_history(history)
         self._set_busy(True)
         self.busy_changed.emit(True)
         self._started_at = time.perf_counter()
@@ -331,6 +343,7 @@ class TrainingPanel(QWidget):
         self._offset = 0  # epochs of earlier phases, so fine-tuning continues the x-axis
         self._phase_epochs = 0
         self._epochs_done = 0
+        self._earlier_epochs: dict[str, int] = {}  # per phase, epochs done before a resumed run went on
         self._total_epochs = settings.epochs + (settings.head_epochs if settings.fine_tune_lr is not None else 0)
         self._best = None
         self._status = None
@@ -349,6 +362,19 @@ class TrainingPanel(QWidget):
             item.enableAutoRange(y=True)
             item.disableAutoRange(axis="x")
             item.setXRange(0, max(1, self._total_epochs), padding=0.02)
+
+    def _show_history(self, history: list[dict]) -> None:
+        """The epochs a resumed run already has, drawn as they were when it ran."""
+        for row in history:
+            phase = row.get("phase", "training")
+            self._earlier_epochs[phase] = self._earlier_epochs.get(phase, 0) + 1
+            x = self._epochs_done + 1
+            for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+                self.series[key].append(x, float(row[key]))
+            if self._best is None or float(row["val_accuracy"]) > self._best[0]:
+                self._best = (float(row["val_accuracy"]), x)
+            self._epochs_done += 1
+        self._draw_curves()
 
     def _on_yielded_many(self, records: list) -> None:
         if self.sender() is not self._worker:
@@ -383,7 +409,7 @@ class TrainingPanel(QWidget):
 
     def _on_phase_started(self, record) -> None:
         if record.phase in ("training", "fine-tuning"):
-            self._offset = self._epochs_done
+            self._offset = self._epochs_done - self._earlier_epochs.get(record.phase, 0)
             self._phase_epochs = record.epochs
             if record.phase == "fine-tuning":
                 for plot in (self.loss_plot, self.accuracy_plot):
