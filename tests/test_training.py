@@ -199,3 +199,27 @@ def test_phase_records_name_each_stage(tiny_dataset, tmp_path):
     assert phases == ["decoding", "training", "fine-tuning", "testing"]
     epochs = [r for r in records if isinstance(r, EpochDone)]
     assert all(r.images_per_second > 0 and r.eta_seconds >= 0 for r in epochs)
+
+
+@pytest.mark.parametrize("strategy", ["feature-extraction-augmented", "fine-tuning"])
+def test_keeping_the_frozen_base_output_for_validation_changes_no_number(tiny_dataset, tmp_path, monkeypatch,
+                                                                          strategy):
+    from catdog_gui.core import training
+
+    calls = []
+    frozen_part = training._Loop._frozen_part
+    monkeypatch.setattr(training._Loop, "_frozen_part", lambda loop, pixels: calls.append(1) or frozen_part(loop, pixels))
+
+    def validation(folder, budget):
+        monkeypatch.setattr(training, "FROZEN_OUTPUT_BUDGET", budget)
+        settings = settings_for(tiny_dataset, strategy, epochs=2, seed=5, device="cpu")
+        records = run_all(Training(settings, runs_dir=tmp_path / folder))
+        return [v for r in records if isinstance(r, EpochDone) for v in (r.val_loss, r.val_accuracy)], records[-1]
+
+    kept, kept_finished = validation("kept", 1 << 30)
+    phases = 2 if strategy == "fine-tuning" else 1
+    assert len(calls) == phases + 1  # validation photos once per phase (8, one batch), then the test photos
+    recomputed, recomputed_finished = validation("recomputed", 0)  # too big to keep: every epoch recomputes
+    assert len(kept) == 2 * (3 if strategy == "fine-tuning" else 2)
+    assert kept == pytest.approx(recomputed, abs=1e-6)
+    assert kept_finished.test_accuracy == recomputed_finished.test_accuracy

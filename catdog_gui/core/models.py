@@ -98,6 +98,10 @@ class ImageClassifier(nn.Module):
             x = (lower or self.lower)(self.normalize(x))
         with torch.set_grad_enabled(top_grad and torch.is_grad_enabled()):
             x = (top or self.top)(x)
+        return self.pool_or_flatten(x)
+
+    def pool_or_flatten(self, x: torch.Tensor) -> torch.Tensor:
+        """The base's output map as the head's input vector."""
         return x.mean(dim=(2, 3)) if self.pool else torch.flatten(x, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

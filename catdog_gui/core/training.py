@@ -41,6 +41,9 @@ from .paths import CHECKPOINT, can_resume, default_runs_dir
 from .recipes import Settings
 
 EVAL_BATCH = 64
+# Photos that are not augmented (validation, test) give the same output from the frozen part of a base
+# every epoch: it is computed once per phase and kept, up to this size, on the training device.
+FROZEN_OUTPUT_BUDGET = 1 << 30
 EXTRACT_CHUNK = 256
 
 
@@ -425,12 +428,14 @@ class _Loop:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=training.precision == "fp16")
         self.phase: _Phase | None = None
         self.frozen_lower = self.frozen_top = None
+        self._frozen_outputs: dict[int, torch.Tensor | None] = {}  # per split, see FROZEN_OUTPUT_BUDGET
 
     def _fold_frozen_parts(self) -> None:
         """Folded copies of the frozen parts of a pretrained base, used for its forward passes."""
         if self.s.recipe.pretrained and not self.on_features:
             self.frozen_lower = frozen_copy(self.model.lower)
             self.frozen_top = None if self.phase.train_top else frozen_copy(self.model.top)
+        self._frozen_outputs = {}
 
     def start_phase(self, phase: _Phase, saved: tuple | None) -> torch.optim.Optimizer:
         """Freeze and unfreeze for ``phase``; ``saved`` (optimiser, generator states) resumes it."""
@@ -520,16 +525,46 @@ class _Loop:
     @torch.no_grad()
     def validate(self, split: _Split) -> tuple[float, float]:
         self.model.eval()
+        frozen_outputs = self._frozen_outputs_of(split)
         total_loss = total_correct = 0.0
         for start in range(0, len(split.labels), EVAL_BATCH):
             labels = split.labels[start:start + EVAL_BATCH].to(self.device)
             with autocast(self.device, self.t.precision):
-                logits = self._logits(split.inputs[start:start + EVAL_BATCH], training=False)
+                if frozen_outputs is None:
+                    logits = self._logits(split.inputs[start:start + EVAL_BATCH], training=False)
+                else:
+                    logits = self._logits_after_frozen(frozen_outputs[start:start + EVAL_BATCH])
             loss, correct = self._loss(logits, labels)
             total_loss += float(loss) * len(labels)
             total_correct += correct
         n = max(1, len(split.labels))
         return total_loss / n, total_correct / n
+
+    def _frozen_outputs_of(self, split: _Split) -> torch.Tensor | None:
+        """What the frozen part of a pretrained base makes of ``split``'s photos, computed once per
+        phase; None where nothing is frozen, or where it would not fit the budget."""
+        if self.frozen_lower is None or not len(split.labels):
+            return None
+        key = id(split)
+        if key not in self._frozen_outputs:
+            outputs = []
+            for start in range(0, len(split.labels), EVAL_BATCH):
+                with autocast(self.device, self.t.precision):
+                    outputs.append(self._frozen_part(split.inputs[start:start + EVAL_BATCH]))
+                if outputs[0][0].nbytes * len(split.labels) > FROZEN_OUTPUT_BUDGET:
+                    outputs = None
+                    break
+            self._frozen_outputs[key] = torch.cat(outputs) if outputs else None
+        return self._frozen_outputs[key]
+
+    def _frozen_part(self, pixels: torch.Tensor) -> torch.Tensor:
+        x = self.frozen_lower(self.model.normalize(preprocessing.to_input(pixels, self.device)))
+        return x if self.frozen_top is None else self.model.pool_or_flatten(self.frozen_top(x))
+
+    def _logits_after_frozen(self, x: torch.Tensor) -> torch.Tensor:
+        if self.frozen_top is None:
+            x = self.model.pool_or_flatten(self.model.top(x))
+        return self.model.head(x)
 
     def test_accuracy(self, best_path: Path) -> float:
         """Accuracy of the best weights on the test split (the current ones if none was saved)."""
