@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch import nn
 
 from catdog_gui.core import backbones
 from catdog_gui.core.images import load_pixels
@@ -116,3 +117,29 @@ def test_weights_file_that_does_not_fit_is_refused(tmp_path):
     assert weights_id.startswith("file-")
     with pytest.raises(UserError, match="do not fit"):
         backbones.build_base(spec, state)
+
+
+def test_depthwise_convolutions_compute_in_float32_under_autocast_and_keep_their_names():
+    import copy
+
+    from catdog_gui.core.models import depthwise_in_float32
+
+    torch.manual_seed(0)
+    block = nn.Sequential(nn.Conv2d(8, 8, 5, padding=2, groups=8), nn.Conv2d(8, 16, 1), nn.Conv2d(16, 16, 3, padding=1))
+    keys = list(block.state_dict())
+    x = torch.rand(2, 8, 12, 12)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        before = block[0](x.bfloat16())
+    assert depthwise_in_float32(block) == 1  # only the depthwise one; pointwise and full convolutions stay
+    assert depthwise_in_float32(block) == 0  # once is enough
+    assert list(block.state_dict()) == keys and isinstance(block[0], nn.Conv2d)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        after = block[0](x.bfloat16())
+    exact = nn.functional.conv2d(x.bfloat16().float(), block[0].weight, block[0].bias, padding=2, groups=8)
+    assert after.dtype == torch.bfloat16
+    assert torch.equal(after, exact.bfloat16())  # computed in float32, handed on in the input's type
+    assert not torch.equal(before, after)  # bfloat16 arithmetic differs
+    copied = copy.deepcopy(block)
+    assert type(copied[0]) is type(block[0])
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert torch.equal(copied[0](x.bfloat16()), after)

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import math
+import os
 import random
 import threading
 import time
@@ -31,12 +32,13 @@ from torch import nn
 from . import preprocessing
 from .backbones import get_backbone, pretrained_state_dict
 from .datasets import Dataset, load_dataset
-from .device import autocast, configure_runtime, describe_device, pick_device, resolve_precision
-from .errors import UserError
+from .device import (autocast, configure_runtime, describe_device, is_out_of_memory, map_in_batches,
+                     pick_device, release_cached_memory, resolve_precision)
+from .errors import DataError, UserError
 from .features import FeatureCache, content_digest
 from .images import Skipped
 from .modelfile import model_info, save_model, write_atomically
-from .models import ImageClassifier, build_classifier, frozen_copy
+from .models import ImageClassifier, build_classifier, depthwise_in_float32, frozen_copy
 from .paths import CHECKPOINT, can_resume, default_runs_dir
 from .recipes import Settings
 
@@ -190,6 +192,26 @@ class Training:
 
     # the generator
     def run(self) -> Iterator[Record]:
+        """The run's records; running out of memory ends it with a UserError that suggests what to change."""
+        try:
+            yield from self._run()
+            return
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+        # Out of the except clause, the traceback that held the failed step's tensors is gone.
+        release_cached_memory()
+        raise UserError(self._out_of_memory_message())
+
+    def _out_of_memory_message(self) -> str:
+        s = self.settings
+        kept = (f"; the best model so far is kept in {self.run_dir}"
+                if (self.run_dir / "best.safetensors").exists() else "")
+        return (f"out of memory on {describe_device(self.device)} with batches of {s.batch_size} images of "
+                f"{s.image_size} px; try a smaller batch size (for instance {max(1, s.batch_size // 2)}) or a "
+                f"smaller image size{kept}")
+
+    def _run(self) -> Iterator[Record]:
         s = self.settings
         configure_runtime()
         torch.manual_seed(s.seed)
@@ -198,7 +220,7 @@ class Training:
         self.precision = resolve_precision(self.device, s.precision)
         dataset = load_dataset(s.data, seed=s.seed)
         self.dataset = dataset
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        _make_run_dir(self.run_dir, clean=self._resuming)
         write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
 
         model, weights_id = self._build_model(dataset)
@@ -217,6 +239,8 @@ class Training:
             raise UserError(f"{s.data}: no usable training or validation images remain")
 
         state, saved = self._load_checkpoint(model) if self._resuming else (_State(), None)
+        if state.history:  # a run killed between writing its metrics and its checkpoint: agree again
+            self._write_metrics(state.history)
         trainer = _Loop(self, model, data, recipe.cached_features)
         stopped = early = False
         for index, phase in enumerate(self._phases()):
@@ -309,6 +333,7 @@ class Training:
                     raise _Cancelled
                 pixels, kept_here, skipped = preprocessing.decode_all(paths[start:start + EXTRACT_CHUNK],
                                                                      self.settings.image_size)
+                _check_still_there(dataset.root, skipped)
                 dataset.drop(skipped)
                 chunks.append(pixels)
                 kept += [start + i for i in kept_here]
@@ -329,6 +354,7 @@ class Training:
             for split, samples in dataset.splits.items():
                 paths = [sample.path for sample in samples]
                 digests, unreadable = _digests(paths)
+                _check_still_there(dataset.root, unreadable)
                 dataset.drop(unreadable)
                 missing = [i for i, d in enumerate(digests) if d is not None and cache.get(d) is None]
                 clock = _Clock(len(missing))
@@ -337,6 +363,7 @@ class Training:
                         raise _Cancelled
                     chunk = missing[start:start + EXTRACT_CHUNK]
                     pixels, kept, skipped = preprocessing.decode_all([paths[i] for i in chunk], s.image_size)
+                    _check_still_there(dataset.root, skipped)
                     dataset.drop(skipped)
                     features = self._features(frozen, pixels)
                     for row, position in zip(features, kept):
@@ -355,11 +382,12 @@ class Training:
 
     @torch.inference_mode()
     def _features(self, model: ImageClassifier, pixels: torch.Tensor) -> torch.Tensor:
-        out = []
-        for start in range(0, len(pixels), EVAL_BATCH):
-            batch = preprocessing.to_input(pixels[start:start + EVAL_BATCH], self.device)
+        def batch_features(start: int, stop: int) -> torch.Tensor:
+            batch = preprocessing.to_input(pixels[start:stop], self.device)
             with autocast(self.device, self.precision):
-                out.append(model.features(batch).float().cpu())
+                return model.features(batch).float().cpu()
+
+        out = map_in_batches(batch_features, len(pixels), EVAL_BATCH)
         return torch.cat(out) if out else torch.zeros(0, model.feature_size)
 
     def _save_model(self, model: ImageClassifier, name: str, dataset: Dataset, metrics: dict) -> None:
@@ -447,6 +475,8 @@ class _Loop:
         model.head.requires_grad_(True)
         if phase.train_top:
             model.top.requires_grad_(True)
+            if self.device.type == "cpu" and self.t.precision == "bf16":
+                depthwise_in_float32(model.top)
         params = [p for p in model.parameters() if p.requires_grad]
         # Keras's RMSprop, which the lecture's learning rates were tuned for: rho 0.9, epsilon 1e-7.
         optimizer = torch.optim.RMSprop(params, lr=phase.lr, alpha=0.9, eps=1e-7)
@@ -526,19 +556,20 @@ class _Loop:
     def validate(self, split: _Split) -> tuple[float, float]:
         self.model.eval()
         frozen_outputs = self._frozen_outputs_of(split)
-        total_loss = total_correct = 0.0
-        for start in range(0, len(split.labels), EVAL_BATCH):
-            labels = split.labels[start:start + EVAL_BATCH].to(self.device)
+
+        def batch_loss(start: int, stop: int) -> tuple[float, int]:
+            labels = split.labels[start:stop].to(self.device)
             with autocast(self.device, self.t.precision):
                 if frozen_outputs is None:
-                    logits = self._logits(split.inputs[start:start + EVAL_BATCH], training=False)
+                    logits = self._logits(split.inputs[start:stop], training=False)
                 else:
-                    logits = self._logits_after_frozen(frozen_outputs[start:start + EVAL_BATCH])
+                    logits = self._logits_after_frozen(frozen_outputs[start:stop])
             loss, correct = self._loss(logits, labels)
-            total_loss += float(loss) * len(labels)
-            total_correct += correct
+            return float(loss) * len(labels), correct
+
+        sums = map_in_batches(batch_loss, len(split.labels), EVAL_BATCH)
         n = max(1, len(split.labels))
-        return total_loss / n, total_correct / n
+        return sum(loss for loss, _ in sums) / n, sum(correct for _, correct in sums) / n
 
     def _frozen_outputs_of(self, split: _Split) -> torch.Tensor | None:
         """What the frozen part of a pretrained base makes of ``split``'s photos, computed once per
@@ -607,6 +638,30 @@ def _history_row(phase: str, epoch: int, record: EpochDone) -> dict:
         "val_loss": round(record.val_loss, 6), "val_accuracy": round(record.val_accuracy, 6),
         "seconds": round(record.seconds, 3),
     }
+
+
+def _make_run_dir(run_dir: Path, clean: bool) -> None:
+    """Create the run folder (a clear error where that is not possible); when resuming, remove the
+    temporary files of saves that a killed process left unfinished."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        if clean:
+            for leftover in run_dir.glob(".*.tmp"):
+                leftover.unlink()
+    except OSError as error:
+        raise UserError(f"{error.filename or run_dir}: cannot write the run folder here ({error.strerror or error}); "
+                        "choose another runs folder") from None
+
+
+def _check_still_there(root: str, skipped: list[Skipped]) -> None:
+    """Photos that vanished with their folder mean the dataset was moved or deleted during the run:
+    a clear error, rather than a run on what happened to be read before."""
+    for item in skipped:
+        folder = Path(item.path).parent
+        if not os.path.lexists(item.path) and not folder.is_dir():
+            gone = folder if Path(root).is_dir() else Path(root)
+            raise DataError(f"{gone}: moved, renamed or deleted while the run was reading its photos; "
+                            "put it back and start the run again")
 
 
 def _new_run_dir(runs_dir: Path, settings: Settings) -> Path:
