@@ -87,13 +87,13 @@ def test_strategy_panel_shows_recipes_defaults_estimates_and_augmentation_previe
     panel.recipe_buttons["fine-tuning"].click()
     assert panel.strategy == "fine-tuning"
     assert panel.lr.text() == "2e-05" and panel.fine_tune_lr.text() == "1e-05"
-    assert panel.epochs.value() == 100 and panel.head_epochs.value() == 30
+    assert panel.epochs.value() == 20 and panel.head_epochs.value() == 10
     assert panel.image_size.value() == 224 and panel.head_epochs.isVisible()
     assert panel.use_augmentation.isChecked() and panel.knobs["rotation"].value() == 40
     panel.epochs.setValue(7)
     assert panel.build_settings("x").epochs == 7
     panel.reset_button.click()
-    assert panel.epochs.value() == 100
+    assert panel.epochs.value() == 20
     panel.recipe_buttons["scratch"].click()
     assert panel.image_size.value() == 150 and not panel.head_epochs.isVisible()
     assert not panel.backbone_box.isEnabled()

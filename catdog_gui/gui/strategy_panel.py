@@ -82,9 +82,10 @@ def estimate_seconds(settings, counts: dict[str, int], device_type: str, threads
         work = settings.epochs * (3 * forward * n_train + forward * n_val) + forward * n_test
         overhead = 0.2 * settings.epochs
     else:
-        head_phase = settings.head_epochs * (forward * (n_train + n_val))
-        top_phase = settings.epochs * (1.6 * forward * n_train + forward * n_val) if recipe.fine_tune_lr else 0
-        frozen = 0 if recipe.fine_tune_lr else settings.epochs * forward * (n_train + n_val)
+        # Validation photos go through the frozen part of the base once per phase.
+        head_phase = settings.head_epochs * forward * n_train + forward * n_val
+        top_phase = settings.epochs * 1.6 * forward * n_train + forward * n_val if recipe.fine_tune_lr else 0
+        frozen = 0 if recipe.fine_tune_lr else settings.epochs * forward * n_train + forward * n_val
         work = head_phase + top_phase + frozen + forward * n_test
         overhead = 0.2 * (settings.epochs + settings.head_epochs)
     return decode + work / rate + overhead
