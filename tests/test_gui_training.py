@@ -227,3 +227,24 @@ def test_closing_during_a_run_asks_first_and_keeps_the_best_model(window, qtbot,
     assert len(answers) == 2 and not window.isVisible()
     qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
     assert (run_dir / "best.safetensors").is_file()
+
+
+def test_curves_are_redrawn_less_often_while_the_window_thread_is_busy(qtbot, monkeypatch):
+    from catdog_gui.gui import training_panel as module
+
+    panel = module.TrainingPanel()
+    qtbot.addWidget(panel)
+    clock = {"cpu": 0.0, "wall": 0.0}
+    monkeypatch.setattr(module.time, "thread_time", lambda: clock["cpu"])
+    monkeypatch.setattr(module.time, "perf_counter", lambda: clock["wall"])
+
+    def gap_after(cpu_seconds, wall_seconds):
+        clock["cpu"] += cpu_seconds
+        clock["wall"] += wall_seconds
+        return panel._redraw_gap()
+
+    panel._cpu_mark, panel._wall_mark = 0.0, 0.0
+    assert gap_after(0.01, 1.0) == module.REDRAW_EVERY  # 1 %: the usual pace
+    assert gap_after(0.06, 1.0) == 2 * module.REDRAW_EVERY  # 6 %: half as often
+    assert gap_after(0.5, 1.0) == module.MAX_REDRAW_EVERY  # never slower than this
+    assert gap_after(0.0, 1.0) == module.REDRAW_EVERY  # back to normal once the load is gone

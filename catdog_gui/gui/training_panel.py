@@ -40,8 +40,11 @@ from .worker import BACKGROUND_NICE, GeneratorWorker
 STATUS_MS = 250  # progress bars and labels
 # Curves: every third status tick. Redrawing both plots takes the main thread 20-40 ms, and while a
 # small head trains on cached features (thousands of batches a second, all Python) every wake-up of
-# the main thread takes the interpreter from the run for that long.
+# the main thread takes the interpreter from the run for that long. So while the window's thread uses
+# more than MAIN_THREAD_BUDGET of its time, redraws come less often (up to every MAX_REDRAW_EVERY ticks).
 REDRAW_EVERY = 3
+MAX_REDRAW_EVERY = 8
+MAIN_THREAD_BUDGET = 0.03
 COALESCE_MS = 250  # records handed from the worker to the window at most this often (but see _is_urgent)
 SMOOTHING = 0.9  # exponential moving average of the per-batch values, bias-corrected
 RUN_BAR_STEPS = 1000
@@ -249,6 +252,12 @@ class TrainingPanel(QWidget):
         """The folder of the run going on (None when idle)."""
         return str(self._training.run_dir) if self._training is not None else None
 
+    @property
+    def skipped(self) -> list:
+        """The files the run going on left out so far (some are found only when decoded)."""
+        dataset = getattr(self._training, "dataset", None)
+        return list(dataset.skipped) if dataset is not None else []
+
     def start(self, settings) -> None:
         """Start a run of ``settings`` in a worker thread."""
         from ..core.training import Training
@@ -283,6 +292,8 @@ class TrainingPanel(QWidget):
         self._set_busy(True)
         self.busy_changed.emit(True)
         self._started_at = time.perf_counter()
+        self._ticks, self._next_redraw = 0, REDRAW_EVERY
+        self._cpu_mark, self._wall_mark = time.thread_time(), self._started_at
         self._timer.start()
         worker.start()
         self.run_started.emit(settings)
@@ -426,9 +437,19 @@ class TrainingPanel(QWidget):
     def _on_timer_timeout(self) -> None:
         """Show what arrived since the last tick (a few times a second, whatever the batch rate)."""
         self._ticks += 1
-        if self._ticks % REDRAW_EVERY == 0:
+        if self._ticks >= self._next_redraw:
             self._draw_curves()
+            self._next_redraw = self._ticks + self._redraw_gap()
         self._show_status()
+
+    def _redraw_gap(self) -> int:
+        """Ticks until the next redraw, from the window thread's share of its time since the last one."""
+        cpu, wall = time.thread_time(), time.perf_counter()
+        share = (cpu - self._cpu_mark) / max(1e-3, wall - self._wall_mark)
+        self._cpu_mark, self._wall_mark = cpu, wall
+        if share <= MAIN_THREAD_BUDGET:
+            return REDRAW_EVERY
+        return min(MAX_REDRAW_EVERY, round(REDRAW_EVERY * share / MAIN_THREAD_BUDGET))
 
     def _draw_curves(self) -> None:
         for series in self.series.values():
