@@ -141,6 +141,12 @@ def child_window(args) -> dict:
     if gaps:
         worst = max(range(len(gaps)), key=gaps.__getitem__)
         result["max_gap_at_s"] = round(ticks[worst] - ticks[0], 2)
+        # What the run was doing then: its phase and the records that arrived just after the gap.
+        before = [r for t, r in records if t <= ticks[worst + 1]]
+        phases = [r.phase for r in before if type(r).__name__ == "PhaseStarted"]
+        result["max_gap_phase"] = phases[-1] if phases else "starting"
+        result["max_gap_records"] = sorted({type(r).__name__ for t, r in records
+                                            if ticks[worst] <= t <= ticks[worst + 1] + 0.05})
         result["max_event_loop_gap_ms"] = round(1000 * max(gaps), 1)
         result["p99_event_loop_gap_ms"] = round(1000 * sorted(gaps)[int(0.99 * (len(gaps) - 1))], 1)
         result["gaps_over_50_ms"] = sum(g > 0.05 for g in gaps)
