@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     train = commands.add_parser("train", help="train a model on a dataset folder")
-    train.add_argument("data", metavar="DATA", help="dataset folder (train/validation[/test], class folders, or flat)")
+    train.add_argument("data", metavar="DATA", nargs="?",
+                       help="dataset folder (train/validation[/test], class folders, or flat); not with --resume")
     train.add_argument("--strategy", choices=list(RECIPES), default="feature-extraction")
     train.add_argument("--backbone", choices=list(BACKBONES), help="pretrained base (default efficientnet-lite0)")
     train.add_argument("--weights", dest="weights_file", metavar="FILE", help="backbone weights file instead of the default")
@@ -117,12 +118,15 @@ def main(argv: list[str] | None = None) -> int:
 # ---- commands -----------------------------------------------------------------------------------
 
 def _train(args) -> dict:
+    from .core.errors import UserError
     from .core.preprocessing import Augmentation
     from .core.recipes import resolve_settings
     from .core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress, Training
 
     if args.resume:
         training = Training.resume(args.resume)
+    elif not args.data:
+        raise UserError("train needs a DATA folder (or --resume RUN_DIR to continue a run)")
     else:
         overrides = {name: getattr(args, name) for name in (
             "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
@@ -132,7 +136,7 @@ def _train(args) -> dict:
         training = Training(resolve_settings(args.data, args.strategy, **overrides), runs_dir=args.runs_dir)
     bars = _Bars()
     finished = None
-    for record in training.run():
+    for record in _listing_skipped_on_failure(training):
         if isinstance(record, PhaseStarted):
             bars.close()
             _say(f"{record.title}...")
@@ -165,6 +169,20 @@ def _train(args) -> dict:
         "early_stopped": finished.early_stopped,
         "skipped": [s.as_dict() for s in finished.skipped],
     }
+
+
+def _listing_skipped_on_failure(training):
+    """The run's records; a run that fails on bad input first lists the files it left out (the reason
+    may be that a class has no usable photos left)."""
+    from .core.errors import UserError
+
+    try:
+        yield from training.run()
+    except UserError:
+        dataset = getattr(training, "dataset", None)
+        if dataset is not None:
+            _report_skipped(dataset.skipped)
+        raise
 
 
 def _evaluate(args) -> dict:

@@ -9,6 +9,7 @@ Layouts (DESIGN.md §1):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError
-from .images import Skipped, skip_reason_for_name
+from .images import SYSTEM_FILE_NAMES, Skipped, skip_reason_for_name
 
 SPLITS = ("train", "validation", "test")
 LECTURE_COUNTS = (1000, 500, 500)
@@ -89,16 +90,24 @@ def load_dataset(
     ``fractions``. Files that cannot be used are listed in ``skipped`` with the reason.
     """
     root = Path(folder).expanduser()
+    with _readable(root):
+        return _load_dataset(root, seed, fractions, counts)
+
+
+def _load_dataset(root: Path, seed, fractions, counts) -> Dataset:
     layout = detect_layout(root)
     skipped: list[Skipped] = []
     if layout == "lecture":
         split_dirs = {s: _split_dir(root, s) for s in SPLITS}
+        _skip_loose_entries(root, [d for d in split_dirs.values() if d is not None],
+                            "not inside train/, validation/ or test/", skipped)
         class_names = sorted({p.name for p in _visible_dirs(split_dirs["train"])}, key=_class_sort_key)
         splits = {}
         for split, directory in split_dirs.items():
             if directory is None:
                 continue
             by_class = {name: _list_images(directory / name, skipped) for name in class_names}
+            _skip_loose_entries(directory, _visible_dirs(directory), "not inside a class folder", skipped)
             for extra in _visible_dirs(directory):
                 if extra.name not in by_class:
                     skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
@@ -119,6 +128,11 @@ def labelled_files(folder: str | os.PathLike) -> tuple[list[str], list[tuple[str
     """Labelled photos to evaluate on: a lecture-layout folder's ``test/``, or all of a folder of class
     folders or of a flat folder. Returns class names, ``(path, class name)`` pairs and skipped files."""
     root = Path(folder).expanduser()
+    with _readable(root):
+        return _labelled_files(root)
+
+
+def _labelled_files(root: Path) -> tuple[list[str], list[tuple[str, str]], list[Skipped]]:
     layout = detect_layout(root)
     skipped: list[Skipped] = []
     if layout == "lecture":
@@ -212,13 +226,19 @@ def _is_link_loop(path: Path) -> bool:
 def _list_images(folder: Path, skipped: list[Skipped]) -> list[str]:
     """Every usable-looking image file under ``folder`` (recursively), others listed as skipped."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(Skipped(error.filename or str(folder), f"folder cannot be read ({error.strerror or error})"))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=False):
+        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            # Not followed: a link may lead back up into the dataset and mix the classes.
+            skipped.append(Skipped(os.path.join(dirpath, name), "a link to a folder; not followed"))
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            reason = skip_reason_for_name(path)
-            if reason is None and not path.exists():
-                reason = "broken link or link loop"
+            reason = skip_reason_for_name(path) or _skip_reason_for_entry(path)
             if reason:
                 skipped.append(Skipped(str(path), reason))
             else:
@@ -226,11 +246,45 @@ def _list_images(folder: Path, skipped: list[Skipped]) -> list[str]:
     return found
 
 
+def _skip_reason_for_entry(path: Path) -> str | None:
+    """Why an entry that looks like an image by its name is not a file that can be read."""
+    if not path.exists():
+        return "broken link or link loop"
+    if not path.is_file():
+        return "not a regular file (a device, pipe or socket)"
+    return None
+
+
+def _skip_loose_entries(folder: Path, kept: list[Path], reason: str, skipped: list[Skipped]) -> None:
+    """List what lies in ``folder`` besides the folders ``kept`` (hidden folders are left out silently)."""
+    kept_names = {p.name for p in kept}
+    for entry in sorted(folder.iterdir()):
+        if entry.name in kept_names or (entry.name.startswith(".") and entry.is_dir()):
+            continue
+        if not entry.exists():
+            why = "broken link or link loop"
+        elif entry.is_dir():
+            why = reason + "; ignored"
+        elif entry.name.startswith(".") or entry.name.lower() in SYSTEM_FILE_NAMES:
+            why = skip_reason_for_name(entry)
+        else:
+            why = reason
+        skipped.append(Skipped(str(entry), why))
+
+
+@contextlib.contextmanager
+def _readable(root: Path):
+    """Turn a folder that cannot be read into a DataError naming it."""
+    try:
+        yield
+    except (PermissionError, NotADirectoryError) as error:
+        raise DataError(f"{error.filename or root}: cannot be read ({error.strerror or error})") from None
+
+
 def _class_folders(root: Path, skipped) -> dict[str, list[str]]:
-    for entry in sorted(root.iterdir()):
-        if entry.is_file():
-            skipped.append(Skipped(str(entry), "not inside a class folder"))
-    return {folder.name: _list_images(folder, skipped) for folder in _visible_dirs(root)}
+    folders = _visible_dirs(root)
+    _skip_loose_entries(root, folders, "not inside a class folder", skipped)
+    return {folder.name: _list_images(folder, skipped) for folder in folders}
 
 
 def _flat_files(root: Path, skipped) -> dict[str, list[str]]:

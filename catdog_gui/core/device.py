@@ -76,3 +76,47 @@ def configure_runtime() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores)))
     keep_freed_memory()
+
+
+# ---- running out of memory ------------------------------------------------------------------------
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """True for the ways PyTorch and Python say that an allocation failed, on any device."""
+    if isinstance(error, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    text = str(error).lower()
+    return isinstance(error, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+
+def release_cached_memory() -> None:
+    """Hand the memory of freed tensors back, so that a retry with a smaller batch can use it."""
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    mps = getattr(torch, "mps", None)
+    if mps is not None and getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        mps.empty_cache()
+
+
+def map_in_batches(function, total: int, batch_size: int) -> list:
+    """``[function(start, stop) for each slice of range(total)]``, halving the batch when memory runs out.
+
+    For inference only (features, validation, predictions), whose results do not depend on the
+    batch size. A batch of one that still does not fit is the user's to solve: a UserError says so.
+    """
+    results, start = [], 0
+    while start < total:
+        stop = min(total, start + batch_size)
+        try:
+            results.append(function(start, stop))
+            start = stop
+            continue
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+        # Out of the except clause, the traceback that held the failed attempt's tensors is gone.
+        release_cached_memory()
+        if stop - start == 1:
+            raise UserError("out of memory even for one image at a time; try a smaller image size, "
+                            "or the CPU (--device cpu)")
+        batch_size = (stop - start) // 2
+    return results

@@ -8,6 +8,7 @@ that is renamed into place, so a crash or a full disk never leaves a half-writte
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -24,6 +25,8 @@ from .models import SCRATCH, HeadSpec, ImageClassifier, build_classifier
 FORMAT = "catdog-gui-model"
 FORMAT_VERSION = "1"
 MAX_CLASSES = 1000
+MAX_NAME = 255  # a class name is a folder name, which no file system lets be longer
+MAX_METRICS = 32
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,22 @@ def write_atomically(path: Path, write) -> None:
     except OSError as error:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
-        raise UserError(f"{path}: could not save ({error.strerror or error}); the previous file is unchanged") from None
+        hint = SAVE_HINTS.get(error.errno, "")
+        raise UserError(f"{path}: could not save ({error.strerror or error}); the previous file is unchanged"
+                        + (f"; {hint}" if hint else "")) from None
     except BaseException:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
         raise
+
+
+SAVE_HINTS = {
+    errno.ENOSPC: "free some disk space, then try again",
+    errno.EDQUOT: "free some disk space, then try again",
+    errno.EROFS: "the disk is read-only: choose a folder on another disk",
+    errno.EACCES: "choose a folder you may write to",
+    errno.EPERM: "choose a folder you may write to",
+}
 
 
 def _umask() -> int:
@@ -126,8 +140,12 @@ def read_info(path: str | os.PathLike) -> tuple[ModelInfo, dict[str, torch.Tenso
         raise ModelFileError(f"{path}: the contents do not match their checksum; the file was changed or damaged")
     try:
         info = _parse(metadata)
-    except (KeyError, ValueError, TypeError) as error:
-        raise ModelFileError(f"{path}: invalid metadata ({error})") from None
+    except (KeyError, ValueError, TypeError, RecursionError) as error:  # RecursionError: JSON nested too deep
+        raise ModelFileError(f"{path}: invalid metadata ({type(error).__name__}: {str(error)[:200]})") from None
+    broken = next((name for name, t in sorted(tensors.items()) if not torch.isfinite(t).all()), None)
+    if broken is not None:
+        raise ModelFileError(f"{path}: the weights hold NaN or infinite values ({broken}); the model would give "
+                             "meaningless answers (a run whose learning rate was too high saves such a model)")
     return info, tensors
 
 
@@ -156,8 +174,9 @@ def load_model(path: str | os.PathLike) -> tuple[ImageClassifier, ModelInfo]:
 def _parse(metadata: dict[str, str]) -> ModelInfo:
     classes = json.loads(metadata["classes"])
     if not (isinstance(classes, list) and 2 <= len(classes) <= MAX_CLASSES
-            and all(isinstance(c, str) and c for c in classes) and len(set(classes)) == len(classes)):
-        raise ValueError(f"classes must be 2 to {MAX_CLASSES} distinct names")
+            and all(isinstance(c, str) and 0 < len(c) <= MAX_NAME for c in classes)
+            and len(set(classes)) == len(classes)):
+        raise ValueError(f"classes must be 2 to {MAX_CLASSES} distinct names of 1 to {MAX_NAME} characters")
     image_size = int(metadata["image_size"])
     if not 48 <= image_size <= 1024:
         raise ValueError(f"image size {image_size} is outside 48..1024")
@@ -170,16 +189,23 @@ def _parse(metadata: dict[str, str]) -> ModelInfo:
             and all(math.isfinite(v) and v > 0 for v in std)):
         raise ValueError("mean and std must be three finite numbers (std above 0)")
     metrics = json.loads(metadata.get("metrics", "{}"))
-    if not isinstance(metrics, dict):
-        raise ValueError("metrics must be a mapping")
+    if not (isinstance(metrics, dict) and len(metrics) <= MAX_METRICS
+            and all(len(k) <= MAX_NAME and _is_finite_number(v) for k, v in metrics.items())):
+        raise ValueError(f"metrics must map at most {MAX_METRICS} names to numbers")
+    recipe = metadata.get("recipe", "")
+    if len(recipe) > MAX_NAME:
+        raise ValueError(f"the recipe name is longer than {MAX_NAME} characters")
     backbone = metadata["backbone"]
     if backbone != SCRATCH:
         from .backbones import BACKBONES
 
         if backbone not in BACKBONES:
             raise ValueError(f"unknown backbone {backbone!r}")
-    return ModelInfo(classes, image_size, backbone, head, tuple(mean), tuple(std),
-                     metadata.get("recipe", ""), metrics)
+    return ModelInfo(classes, image_size, backbone, head, tuple(mean), tuple(std), recipe, metrics)
+
+
+def _is_finite_number(value) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
 
 
 def _digest(tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from . import preprocessing
-from .device import autocast, describe_device, pick_device, resolve_precision
+from .device import autocast, describe_device, map_in_batches, pick_device, resolve_precision
 from .images import Skipped, load_pixels, skip_reason_for_name
 from .modelfile import load_model
 from .models import frozen_copy, probabilities
@@ -53,11 +53,12 @@ class Predictor:
     @torch.inference_mode()
     def probabilities_of(self, pixels: torch.Tensor) -> torch.Tensor:
         """Class probabilities ``(N, classes)`` for uint8 pixels ``(N, 3, S, S)``."""
-        out = []
-        for start in range(0, len(pixels), BATCH):
-            batch = preprocessing.to_input(pixels[start:start + BATCH], self.device)
+        def batch_probabilities(start: int, stop: int) -> torch.Tensor:
+            batch = preprocessing.to_input(pixels[start:stop], self.device)
             with autocast(self.device, self.precision):
-                out.append(probabilities(self._inference_model(batch)).cpu())
+                return probabilities(self._inference_model(batch)).cpu()
+
+        out = map_in_batches(batch_probabilities, len(pixels), BATCH)
         return torch.cat(out) if out else torch.zeros(0, len(self.classes))
 
     def predict_paths(self, paths, progress=None) -> tuple[list[Prediction], list[Skipped]]:

@@ -430,6 +430,17 @@ class DataPanel(QWidget):
         item = self.counts_table.item(rows.index(class_name), splits.index(SPLIT_TITLES.get(split, split)))
         return int(item.text())
 
+    def add_skipped(self, root: str, skipped) -> None:
+        """List files that a run on this folder could not use: damaged files are found only when a run
+        decodes them, after the folder was scanned."""
+        if self.dataset is None or Path(root) != Path(self.dataset.root):
+            return
+        known = {item.path for item in self.dataset.skipped}
+        found = [item for item in skipped if item.path not in known]
+        if found:
+            self.dataset.skipped.extend(found)
+            self._fill_skipped(self.dataset.skipped)
+
     def _fill_skipped(self, skipped) -> None:
         self.skipped_box.setTitle(f"Files left out ({len(skipped)})" if skipped else "Files left out")
         self.skipped_table.setVisible(bool(skipped))

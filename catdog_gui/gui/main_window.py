@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
     def _on_run_finished(self, finished) -> None:
         self.runs_panel.set_active_run(None)
         settings = self.training_panel.settings
+        self.data_panel.add_skipped(settings.data, finished.skipped)
         if finished.model_path:
             self.model_path = finished.model_path
             self.evaluation_panel.evaluate(finished.model_path, settings.data, settings.seed)
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_failed(self, message: str, details: str) -> None:
         self.runs_panel.set_active_run(None)
+        self.data_panel.add_skipped(self.training_panel.settings.data, self.training_panel.skipped)
         self.statusBar().showMessage("Training failed.", 10000)
         self.show_error("Training failed", message, details)
 
