@@ -129,3 +129,20 @@ def test_a_model_is_exported_from_the_window(window, qtbot, trained_model, tmp_p
     window.export_model(str(model), str(out), "torchscript")
     qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=60_000)
     assert out.is_file() and out.stat().st_size > 1000
+
+
+def test_a_run_whose_model_metadata_is_odd_is_still_listed(tmp_path):
+    import torch
+    from safetensors.torch import save_file
+
+    from catdog_gui.gui.runs_panel import scan_runs
+
+    run = tmp_path / "20261126-120000-scratch"
+    run.mkdir()
+    (run / "settings.json").write_text('{"strategy": "scratch"}')
+    (run / "metrics.csv").write_text("phase,epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
+                                     "training,1,0.7,0.5,0.69,0.625,1.0\n")
+    save_file({"w": torch.zeros(1)}, run / "best.safetensors", metadata={"metrics": "[1, 2]"})
+    (listed,) = scan_runs(tmp_path)
+    assert listed.strategy == "scratch" and listed.test_accuracy is None
+    assert listed.best_val == 0.625  # from metrics.csv, since the file's own metrics are unusable

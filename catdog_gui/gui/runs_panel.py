@@ -110,8 +110,8 @@ def read_run(path: Path) -> RunInfo | None:
             values = json.loads(read_safetensors_metadata(best).get("metrics", "{}"))
             run.best_val = values.get("val_accuracy")
             run.test_accuracy = values.get("test_accuracy")
-        except (OSError, ValueError, struct.error):
-            pass
+        except (OSError, ValueError, struct.error, AttributeError):
+            pass  # a damaged or foreign file: the run is listed without its accuracies
     if run.best_val is None and run.history:
         run.best_val = max(float(row["val_accuracy"]) for row in run.history)
     return run
