@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
+from pathlib import Path
 
 from .settings import APPLICATION, ORGANISATION
+
+DESKTOP_FILE_NAME = "catdog-gui"  # the installed .desktop entry, which Wayland matches windows to
+
+
+def icon_path() -> Path:
+    """The app's icon, shipped inside the package so an installed or frozen app has it too."""
+    return Path(str(resources.files("catdog_gui") / "resources" / "catdog-gui.svg"))
 
 
 def make_application(argv: list[str] | None = None):
@@ -17,6 +26,10 @@ def make_application(argv: list[str] | None = None):
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("catdog-gui")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(icon_path())))
     return app
 
 

@@ -139,7 +139,8 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
             raise SelfTestFailed(f"{what}: {error}")
 
     _quiet_offscreen_warnings()
-    make_application()
+    if make_application().windowIcon().isNull():
+        raise SelfTestFailed("the app's icon is missing")
     window = MainWindow(QSettings(str(temp / "settings.ini"), QSettings.Format.IniFormat))
     window.ask_before_quitting = False  # unattended: closing never waits for an answer
     window.show()
