@@ -223,3 +223,18 @@ def test_keeping_the_frozen_base_output_for_validation_changes_no_number(tiny_da
     assert len(kept) == 2 * (3 if strategy == "fine-tuning" else 2)
     assert kept == pytest.approx(recomputed, abs=1e-6)
     assert kept_finished.test_accuracy == recomputed_finished.test_accuracy
+
+
+def test_the_best_model_is_the_most_accurate_then_the_surest(tiny_dataset, tmp_path):
+    settings = settings_for(tiny_dataset, "scratch", epochs=6, lr=1e-3, seed=1)
+    records = run_all(Training(settings, runs_dir=tmp_path / "runs"))
+    epochs = [r for r in records if isinstance(r, EpochDone)]
+    best = None
+    for record in epochs:
+        key = (record.val_accuracy, -record.val_loss)
+        assert record.improved == (best is None or key > best), record
+        best = key if record.improved else best
+    # On these easy photos the top accuracy comes early; later epochs only grow surer, and count.
+    assert sum(r.improved for r in epochs) > len({r.val_accuracy for r in epochs})
+    saved = read_info(records[-1].model_path)[0].metrics
+    assert saved["val_accuracy"] == pytest.approx(best[0])

@@ -141,6 +141,7 @@ class _State:
     phase_index: int = 0
     epoch: int = 0  # epochs completed in the current phase
     best_val: float | None = None
+    best_val_loss: float | None = None
     stale_epochs: int = 0
     history: list[dict] = field(default_factory=list)
 
@@ -257,9 +258,9 @@ class Training:
                     stopped = True
                     break
                 state.epoch += 1
-                improved = state.best_val is None or record.val_accuracy > state.best_val
+                improved = _better(record, state)
                 if improved:
-                    state.best_val, state.stale_epochs = record.val_accuracy, 0
+                    state.best_val, state.best_val_loss, state.stale_epochs = record.val_accuracy, record.val_loss, 0
                     self._save_model(model, "best.safetensors", dataset, {"val_accuracy": record.val_accuracy})
                 else:
                     state.stale_epochs += 1
@@ -630,6 +631,16 @@ def _digests(paths: list[str]) -> tuple[list[bytes | None], list[Skipped]]:
             digests.append(None)
             unreadable.append(Skipped(path, f"cannot be read ({error.strerror or error})"))
     return digests, unreadable
+
+
+def _better(record: EpochDone, state: _State) -> bool:
+    """Whether this epoch's model beats the best so far: higher validation accuracy, or the same
+    accuracy with a lower loss (on an easy set the first epoch often reaches the top accuracy while
+    its predictions are still barely better than a coin toss)."""
+    if state.best_val is None or record.val_accuracy > state.best_val:
+        return True
+    best_loss = math.inf if state.best_val_loss is None else state.best_val_loss
+    return record.val_accuracy == state.best_val and record.val_loss < best_loss
 
 
 def _history_row(phase: str, epoch: int, record: EpochDone) -> dict:
