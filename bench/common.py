@@ -34,6 +34,21 @@ def machine() -> str:
     return f"{cpu}, {cores} cores{memory}, Python {platform.python_version()}"
 
 
+def subset(data: Path, per_class: int, out: Path) -> Path:
+    """A lecture-layout copy of ``data`` (hard links) with ``per_class`` training photos per class."""
+    counts = {"train": per_class, "validation": per_class // 2, "test": per_class // 2}
+    for split, count in counts.items():
+        for class_dir in sorted(p for p in (data / split).iterdir() if p.is_dir()):
+            target = out / split / class_dir.name
+            target.mkdir(parents=True, exist_ok=True)
+            for photo in sorted(class_dir.iterdir())[:count]:
+                try:
+                    os.link(photo, target / photo.name)
+                except OSError:
+                    (target / photo.name).write_bytes(photo.read_bytes())
+    return out
+
+
 # The child reports its own peak memory after the command, on standard error.
 CHILD = (
     "import resource, sys; from catdog_gui.cli import main; code = main(sys.argv[1:]); "

@@ -25,24 +25,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, machine, write_section  # noqa: E402
+from common import DEFAULT_DATA, machine, subset, write_section  # noqa: E402
 
 PROBE_MS = 5
-
-
-def subset(data: Path, per_class: int, out: Path) -> Path:
-    """A lecture-layout copy of ``data`` (hard links) with ``per_class`` training photos per class."""
-    counts = {"train": per_class, "validation": per_class // 2, "test": per_class // 2}
-    for split, count in counts.items():
-        for class_dir in sorted(p for p in (data / split).iterdir() if p.is_dir()):
-            target = out / split / class_dir.name
-            target.mkdir(parents=True, exist_ok=True)
-            for photo in sorted(class_dir.iterdir())[:count]:
-                try:
-                    os.link(photo, target / photo.name)
-                except OSError:
-                    (target / photo.name).write_bytes(photo.read_bytes())
-    return out
 
 
 def summarise(records: list[tuple[float, object]]) -> dict:
@@ -86,7 +71,7 @@ def child_window(args) -> dict:
     from catdog_gui.gui.main_window import MainWindow
     from catdog_gui.gui.selftest import wait_until
 
-    app = make_application()
+    app = make_application()  # noqa: F841 (held: the application must outlive the window)
     window = MainWindow(QSettings(str(Path(args.runs) / "settings.ini"), QSettings.Format.IniFormat))
     window.resize(1280, 820)
     window.show()

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, machine, write_section  # noqa: E402
+from common import DEFAULT_DATA, machine, subset, write_section  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -33,21 +33,6 @@ def rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def subset(data: Path, per_class: int, out: Path) -> Path:
-    """A lecture-layout copy of ``data`` (hard links) with ``per_class`` training photos per class."""
-    counts = {"train": per_class, "validation": per_class // 2, "test": per_class // 2}
-    for split, count in counts.items():
-        for class_dir in sorted(p for p in (data / split).iterdir() if p.is_dir()):
-            target = out / split / class_dir.name
-            target.mkdir(parents=True, exist_ok=True)
-            for photo in sorted(class_dir.iterdir())[:count]:
-                try:
-                    os.link(photo, target / photo.name)
-                except OSError:
-                    (target / photo.name).write_bytes(photo.read_bytes())
-    return out
 
 
 def photos_to_classify(data: Path, count: int, out: Path) -> list[str]:

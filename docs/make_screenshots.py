@@ -113,13 +113,8 @@ def main(out: Path) -> int:
         window.show_step(TRAIN)
         save_small(window, out / "training.png")
 
-        # These drawings are easy: validation accuracy is perfect from the first epoch on, so the best
-        # model (kept at the first epoch that reached it) is still unsure. Open the last one instead, as a
-        # user would with "Open model...".
-        predictor = window.predictor_panel
+        predictor = window.predictor_panel  # the run's best model is loaded here when it ends
         wait_until(lambda: predictor.predictor is not None and not predictor.busy, 60)
-        window.open_model(str(Path(window.training_panel.last_finished.run_dir) / "last.safetensors"), evaluate=False)
-        wait_until(lambda: predictor.model_file.endswith("last.safetensors") and not predictor.busy, 60)
         tests = sorted((photos / "test" / "cats").iterdir())[:3] + sorted((photos / "test" / "dogs").iterdir())[:3]
         drop_files(predictor, tests)
         wait_until(lambda: len(predictor.results) == len(tests) and not predictor.busy, 60)
