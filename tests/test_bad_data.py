@@ -254,12 +254,17 @@ def test_a_dataset_with_one_class_is_refused_naming_the_folder(capsys, tmp_path)
     assert code == 2 and err.count("\n") == 1 and str(root) in err and "two classes" in err
 
 
-def test_a_class_with_only_bad_files_is_refused_naming_it_and_the_files_are_listed(capsys, tmp_path):
-    root = tmp_path / "photos"
+def three_photos_per_class(root: Path) -> Path:
+    """Train and validation folders with three good photos of each of two classes."""
     for split in ("train", "validation"):
         for label, name in enumerate(("cats", "dogs")):
             for i in range(3):
                 make_image(root / split / name / f"{i}.png", label, 10 * label + i)
+    return root
+
+
+def test_a_class_with_only_bad_files_is_refused_naming_it_and_the_files_are_listed(capsys, tmp_path):
+    root = three_photos_per_class(tmp_path / "photos")
     data = noise_jpeg()
     for i, path in enumerate((root / "validation" / "dogs").iterdir()):
         path.unlink()
@@ -303,11 +308,7 @@ def deny(patch, locked: Path) -> None:
 
 
 def test_unreadable_files_and_folders_are_listed_and_an_unreadable_dataset_is_refused(tmp_path):
-    root = tmp_path / "photos"
-    for split in ("train", "validation"):
-        for label, name in enumerate(("cats", "dogs")):
-            for i in range(3):
-                make_image(root / split / name / f"{i}.png", label, 10 * label + i)
+    root = three_photos_per_class(tmp_path / "photos")
     make_image(root / "train" / "cats" / "2019" / "a.png", 0, 99)
     locked_file = root / "train" / "dogs" / "0.png"
     with pytest.MonkeyPatch.context() as patch:
@@ -353,11 +354,7 @@ def test_the_window_lists_every_bad_file_with_its_reason_and_trains_on_the_rest(
 
 
 def test_the_window_lists_the_files_that_left_a_class_empty_when_the_run_stops(window, qtbot, tmp_path):
-    root = tmp_path / "photos"
-    for split in ("train", "validation"):
-        for label, name in enumerate(("cats", "dogs")):
-            for i in range(3):
-                make_image(root / split / name / f"{i}.png", label, 10 * label + i)
+    root = three_photos_per_class(tmp_path / "photos")
     data = noise_jpeg()
     for i, path in enumerate(sorted((root / "validation" / "dogs").iterdir())):
         path.unlink()

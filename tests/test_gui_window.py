@@ -182,3 +182,14 @@ def test_catdog_gui_without_arguments_opens_the_window(monkeypatch):
     opened = []
     monkeypatch.setattr(app, "run_window", lambda: opened.append(True) or 0)
     assert cli.main([]) == 0 and opened == [True]
+
+
+def test_durations_read_naturally_from_milliseconds_to_hours():
+    from catdog_gui.gui.widgets import format_duration
+
+    assert format_duration(0.042) == "42 ms"  # a small head's epoch on cached features
+    assert format_duration(0.5) == "0.5 s"
+    assert format_duration(42.4) == "42 s"
+    assert format_duration(200) == "3 min 20 s"
+    assert format_duration(3900) == "1 h 05 min"
+    assert format_duration(float("inf")) == "–"

@@ -35,9 +35,11 @@ PREVIEW_COUNT = 8  # augmented samples, shown beside the original
 PREVIEW_SIZE = 112
 LECTURE_COUNTS = {"train": 2000, "validation": 1000, "test": 1000}
 # Rough sustained rates (GFLOP/s) for the time estimates, from runs on a 2-core AVX-512 CPU (bf16):
-# the small CNN's convolutions run near 200 per core, a pretrained base's thinner layers near 75.
-# A training step costs about three forward passes.
-CPU_GFLOPS_PER_THREAD = {"scratch": 200.0, "pretrained": 75.0}
+# the small CNN's training runs near 145 per core (11.5 s per lecture epoch), a pretrained base's
+# thinner layers near 75. A training step costs about three forward passes; a fine-tuning step
+# (frozen lower part forward, top block forward and backward) about FINE_TUNE_COST of them.
+CPU_GFLOPS_PER_THREAD = {"scratch": 145.0, "pretrained": 75.0}
+FINE_TUNE_COST = 2.1
 DEVICE_GFLOPS = {"cuda": 20_000.0, "mps": 2_000.0}
 DECODE_SECONDS_PER_IMAGE = 0.004  # per core
 HYPER_FIELDS = ("epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr", "image_size", "early_stopping",
@@ -84,7 +86,7 @@ def estimate_seconds(settings, counts: dict[str, int], device_type: str, threads
     else:
         # Validation photos go through the frozen part of the base once per phase.
         head_phase = settings.head_epochs * forward * n_train + forward * n_val
-        top_phase = settings.epochs * 1.6 * forward * n_train + forward * n_val if recipe.fine_tune_lr else 0
+        top_phase = settings.epochs * FINE_TUNE_COST * forward * n_train + forward * n_val if recipe.fine_tune_lr else 0
         frozen = 0 if recipe.fine_tune_lr else settings.epochs * forward * n_train + forward * n_val
         work = head_phase + top_phase + frozen + forward * n_test
         overhead = 0.2 * (settings.epochs + settings.head_epochs)

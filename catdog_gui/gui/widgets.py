@@ -41,8 +41,10 @@ def format_duration(seconds: float | None) -> str:
     """``42 s``, ``3 min 20 s``, ``1 h 05 min``; a dash when unknown."""
     if seconds is None or not math.isfinite(seconds):
         return "–"
+    if seconds < 0.095:
+        return f"{max(0.0, seconds) * 1000:.0f} ms"  # a small head's epoch on cached features
     if seconds < 9.95:
-        return f"{max(0.0, seconds):.1f} s"
+        return f"{seconds:.1f} s"
     seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
