@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError
-from .images import SYSTEM_FILE_NAMES, Skipped, skip_reason_for_name
+from .images import Skipped, hidden_or_system_reason, skip_reason_for_name
 
 SPLITS = ("train", "validation", "test")
 LECTURE_COUNTS = (1000, 500, 500)
@@ -55,14 +55,27 @@ class Dataset:
         return table
 
     def drop(self, skipped: list[Skipped]) -> None:
-        """Remove files found unusable while decoding, and remember why."""
+        """Remove files found unusable while decoding, and remember why. Files gone with their folder
+        mean the dataset was moved or deleted while it was being read: a DataError says so."""
         bad = {item.path for item in skipped}
         if not bad:
             return
+        _check_still_there(self.root, skipped)
         self.skipped.extend(skipped)
         for split, samples in self.splits.items():
             self.splits[split] = [s for s in samples if s.path not in bad]
         _check_classes_have_images(self)
+
+
+def _check_still_there(root: str, skipped: list[Skipped]) -> None:
+    """Photos that vanished with their folder mean the dataset was moved or deleted during the run:
+    a clear error, rather than a run on what happened to be read before."""
+    for item in skipped:
+        folder = Path(item.path).parent
+        if not os.path.lexists(item.path) and not folder.is_dir():
+            gone = folder if Path(root).is_dir() else Path(root)
+            raise DataError(f"{gone}: moved, renamed or deleted while the run was reading its photos; "
+                            "put it back and start the run again")
 
 
 def detect_layout(root: Path) -> str:
@@ -107,8 +120,9 @@ def _load_dataset(root: Path, seed, fractions, counts) -> Dataset:
             if directory is None:
                 continue
             by_class = {name: _list_images(directory / name, skipped) for name in class_names}
-            _skip_loose_entries(directory, _visible_dirs(directory), "not inside a class folder", skipped)
-            for extra in _visible_dirs(directory):
+            class_dirs = _visible_dirs(directory)
+            _skip_loose_entries(directory, class_dirs, "not inside a class folder", skipped)
+            for extra in class_dirs:
                 if extra.name not in by_class:
                     skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
             splits[split] = _samples(by_class, class_names)
@@ -231,11 +245,11 @@ def _list_images(folder: Path, skipped: list[Skipped]) -> list[str]:
         skipped.append(Skipped(error.filename or str(folder), f"folder cannot be read ({error.strerror or error})"))
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=False):
-        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+        links = {d for d in dirnames if os.path.islink(os.path.join(dirpath, d))}
+        for name in sorted(links):
             # Not followed: a link may lead back up into the dataset and mix the classes.
             skipped.append(Skipped(os.path.join(dirpath, name), "a link to a folder; not followed"))
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in links)
         for name in sorted(filenames):
             path = Path(dirpath) / name
             reason = skip_reason_for_name(path) or _skip_reason_for_entry(path)
@@ -265,10 +279,8 @@ def _skip_loose_entries(folder: Path, kept: list[Path], reason: str, skipped: li
             why = "broken link or link loop"
         elif entry.is_dir():
             why = reason + "; ignored"
-        elif entry.name.startswith(".") or entry.name.lower() in SYSTEM_FILE_NAMES:
-            why = skip_reason_for_name(entry)
         else:
-            why = reason
+            why = hidden_or_system_reason(entry.name) or reason
         skipped.append(Skipped(str(entry), why))
 
 

@@ -45,13 +45,20 @@ class Skipped:
         return {"path": self.path, "reason": self.reason}
 
 
-def skip_reason_for_name(path: Path) -> str | None:
-    """Why a file is not even opened, judged by its name alone (None if it should be tried)."""
-    name = path.name
+def hidden_or_system_reason(name: str) -> str | None:
+    """"system file" or "hidden file" for such a name, else None."""
     if name.lower() in SYSTEM_FILE_NAMES or name.startswith("._"):
         return "system file"
     if name.startswith("."):
         return "hidden file"
+    return None
+
+
+def skip_reason_for_name(path: Path) -> str | None:
+    """Why a file is not even opened, judged by its name alone (None if it should be tried)."""
+    hidden = hidden_or_system_reason(path.name)
+    if hidden:
+        return hidden
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return f"not a supported image type ({path.suffix or 'no extension'}); use JPEG, PNG, BMP, GIF, WebP or TIFF"
     return None

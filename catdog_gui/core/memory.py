@@ -13,14 +13,21 @@ from functools import lru_cache
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # glibc's mallopt() parameters
 
 
-def _mallopt(parameter: int, value: int) -> None:
+@lru_cache(maxsize=1)
+def _glibc_mallopt():
+    """glibc's mallopt(), or None where there is none to tune."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(parameter, ctypes.c_int(value))
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
     except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
+        return None  # not glibc
+
+
+def _mallopt(parameter: int, value: int) -> None:
+    mallopt = _glibc_mallopt()
+    if mallopt is not None:
+        mallopt(parameter, ctypes.c_int(value))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import math
-import os
 import random
 import threading
 import time
@@ -34,7 +33,7 @@ from .backbones import get_backbone, pretrained_state_dict
 from .datasets import Dataset, load_dataset
 from .device import (autocast, configure_runtime, describe_device, is_out_of_memory, map_in_batches,
                      pick_device, release_cached_memory, resolve_precision)
-from .errors import DataError, UserError
+from .errors import UserError
 from .features import FeatureCache, content_digest
 from .images import Skipped
 from .modelfile import model_info, save_model, write_atomically
@@ -334,7 +333,6 @@ class Training:
                     raise _Cancelled
                 pixels, kept_here, skipped = preprocessing.decode_all(paths[start:start + EXTRACT_CHUNK],
                                                                      self.settings.image_size)
-                _check_still_there(dataset.root, skipped)
                 dataset.drop(skipped)
                 chunks.append(pixels)
                 kept += [start + i for i in kept_here]
@@ -355,7 +353,6 @@ class Training:
             for split, samples in dataset.splits.items():
                 paths = [sample.path for sample in samples]
                 digests, unreadable = _digests(paths)
-                _check_still_there(dataset.root, unreadable)
                 dataset.drop(unreadable)
                 missing = [i for i, d in enumerate(digests) if d is not None and cache.get(d) is None]
                 clock = _Clock(len(missing))
@@ -364,7 +361,6 @@ class Training:
                         raise _Cancelled
                     chunk = missing[start:start + EXTRACT_CHUNK]
                     pixels, kept, skipped = preprocessing.decode_all([paths[i] for i in chunk], s.image_size)
-                    _check_still_there(dataset.root, skipped)
                     dataset.drop(skipped)
                     features = self._features(frozen, pixels)
                     for row, position in zip(features, kept):
@@ -579,19 +575,25 @@ class _Loop:
             return None
         key = id(split)
         if key not in self._frozen_outputs:
-            outputs = []
-            for start in range(0, len(split.labels), EVAL_BATCH):
+            def frozen_batch(start: int, stop: int) -> torch.Tensor:
                 with autocast(self.device, self.t.precision):
-                    outputs.append(self._frozen_part(split.inputs[start:start + EVAL_BATCH]))
-                if outputs[0][0].nbytes * len(split.labels) > FROZEN_OUTPUT_BUDGET:
-                    outputs = None
-                    break
-            self._frozen_outputs[key] = torch.cat(outputs) if outputs else None
+                    return self._frozen_part(split.inputs[start:stop])
+
+            n, head = len(split.labels), min(len(split.labels), EVAL_BATCH)
+            first = frozen_batch(0, head)  # its size tells whether all of them fit the budget
+            if first[0].nbytes * n > FROZEN_OUTPUT_BUDGET:
+                self._frozen_outputs[key] = None
+            else:
+                rest = map_in_batches(lambda a, b: frozen_batch(head + a, head + b), n - head, EVAL_BATCH)
+                self._frozen_outputs[key] = torch.cat([first, *rest])
         return self._frozen_outputs[key]
 
     def _frozen_part(self, pixels: torch.Tensor) -> torch.Tensor:
-        x = self.frozen_lower(self.model.normalize(preprocessing.to_input(pixels, self.device)))
-        return x if self.frozen_top is None else self.model.pool_or_flatten(self.frozen_top(x))
+        x = preprocessing.to_input(pixels, self.device)
+        if self.frozen_top is not None:  # the whole base is frozen: its pooled features
+            return self.model.features(x, lower_grad=False, top_grad=False, lower=self.frozen_lower,
+                                       top=self.frozen_top)
+        return self.frozen_lower(self.model.normalize(x))
 
     def _logits_after_frozen(self, x: torch.Tensor) -> torch.Tensor:
         if self.frozen_top is None:
@@ -662,17 +664,6 @@ def _make_run_dir(run_dir: Path, clean: bool) -> None:
     except OSError as error:
         raise UserError(f"{error.filename or run_dir}: cannot write the run folder here ({error.strerror or error}); "
                         "choose another runs folder") from None
-
-
-def _check_still_there(root: str, skipped: list[Skipped]) -> None:
-    """Photos that vanished with their folder mean the dataset was moved or deleted during the run:
-    a clear error, rather than a run on what happened to be read before."""
-    for item in skipped:
-        folder = Path(item.path).parent
-        if not os.path.lexists(item.path) and not folder.is_dir():
-            gone = folder if Path(root).is_dir() else Path(root)
-            raise DataError(f"{gone}: moved, renamed or deleted while the run was reading its photos; "
-                            "put it back and start the run again")
 
 
 def _new_run_dir(runs_dir: Path, settings: Settings) -> Path:
