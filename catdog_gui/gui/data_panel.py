@@ -282,7 +282,6 @@ class DataPanel(QWidget):
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
         self._worker = worker
-        self._pending_folder = folder
         worker.start()
 
     def _on_choose_clicked(self) -> None:

@@ -331,7 +331,6 @@ class MainWindow(QMainWindow):
         if finished.model_path:
             self.model_path = finished.model_path
             self.evaluation_panel.evaluate(finished.model_path, settings.data, settings.seed)
-            self.evaluation_panel.set_model(finished.model_path)
             self.predictor_panel.open_model(finished.model_path)
         self.statusBar().showMessage("Training stopped." if finished.stopped else "Training finished.", 10000)
         self._update_hint()

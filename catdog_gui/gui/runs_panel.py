@@ -237,7 +237,6 @@ class RunsPanel(QWidget):
         splitter.addWidget(plots)
         splitter.setSizes([260, 420])
         layout.addWidget(splitter, 1)
-        self.overlaid: list[RunInfo] = []
 
     @staticmethod
     def _plot(title: str, unit: str) -> pg.PlotWidget:
@@ -325,7 +324,6 @@ class RunsPanel(QWidget):
 
     def _overlay(self, runs: list[RunInfo]) -> None:
         """Each selected run's curves in its own colour: validation solid, training dashed."""
-        self.overlaid = runs
         colours = {run.path: RUN_COLOURS[i % len(RUN_COLOURS)] for i, run in enumerate(runs)}
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
@@ -365,7 +363,8 @@ class RunsPanel(QWidget):
     def set_active_run(self, run_dir: str | None) -> None:
         """The run being trained now: it cannot be deleted."""
         self.active_run = run_dir
-        self.refresh()
+        if self.isVisible():  # else showEvent reads the runs folder when the step is shown
+            self.refresh()
 
     # ---- actions
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .settings import Setting
-from .widgets import Banner, bold, format_duration, page_header
+from .widgets import Banner, bold, describe_error, format_duration, page_header
 from .worker import GeneratorWorker
 
 PREVIEW_COUNT = 8  # augmented samples, shown beside the original
@@ -343,7 +343,7 @@ class StrategyPanel(QWidget):
         spin = QDoubleSpinBox()
         spin.setRange(low, high)
         spin.setDecimals(decimals)
-        spin.setSingleStep(10 ** -decimals * (5 if decimals else 5))
+        spin.setSingleStep(5 * 10 ** -decimals)
         spin.setSuffix(suffix)
         spin.setMaximumWidth(120)
         spin.valueChanged.connect(self._on_value_changed)
@@ -387,7 +387,7 @@ class StrategyPanel(QWidget):
         self.dataset = dataset
         self._preview_index = 0
         self._update_estimates()
-        self.refresh_preview()
+        self._preview_timer.start()  # joins a preview already asked for by select()
 
     # ---- choosing
 
@@ -702,7 +702,7 @@ class StrategyPanel(QWidget):
 
     def _on_preview_errored(self, error) -> None:
         if self.sender() is self._preview_worker:
-            self.banner.show_message(f"The augmentation preview failed: {error}", "warning")
+            self.banner.show_message(f"The augmentation preview failed: {describe_error(error)}", "warning")
 
     def set_locked(self, locked: bool) -> None:
         """While a run trains, its strategy cannot change."""

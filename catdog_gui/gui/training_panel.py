@@ -352,7 +352,6 @@ class TrainingPanel(QWidget):
         self._phase_lines = []
         self._smoothers = {"loss": Smoother(), "accuracy": Smoother()}
         self._offset = 0  # epochs of earlier phases, so fine-tuning continues the x-axis
-        self._phase_epochs = 0
         self._epochs_done = 0
         self._earlier_epochs: dict[str, int] = {}  # per phase, epochs done before a resumed run went on
         self._total_epochs = settings.epochs + (settings.head_epochs if settings.fine_tune_lr is not None else 0)
@@ -421,7 +420,6 @@ class TrainingPanel(QWidget):
     def _on_phase_started(self, record) -> None:
         if record.phase in ("training", "fine-tuning"):
             self._offset = self._epochs_done - self._earlier_epochs.get(record.phase, 0)
-            self._phase_epochs = record.epochs
             if record.phase == "fine-tuning":
                 for plot in (self.loss_plot, self.accuracy_plot):
                     line = pg.InfiniteLine(self._offset, angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine),
