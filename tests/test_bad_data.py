@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import struct
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +24,11 @@ from catdog_gui.core.images import load_pixels
 from catdog_gui.core.preprocessing import decode_all
 
 from conftest import make_image
+from test_cli import TRAIN_FAST
+from test_images import patch_jpeg_size, patch_png_size
 from gui_fixtures import choose_small_scratch, gui_settings, load_data, window  # noqa: F401 (fixtures)
 
 CATS, DOGS = "chats été 🐱", "собаки 犬"  # class folders named in other scripts, with spaces and emoji
-TRAIN_FAST = ["--strategy", "scratch", "--epochs", "1", "--image-size", "48", "--batch-size", "8",
-              "--device", "cpu", "--precision", "fp32"]
 ORIENTATION = 0x0112
 
 
@@ -47,16 +45,11 @@ def png_claiming(width: int, height: int) -> bytes:
     """A valid little PNG whose header was changed to claim another size (CRC fixed)."""
     buffer = io.BytesIO()
     Image.new("RGB", (16, 16)).save(buffer, format="PNG")
-    data = bytearray(buffer.getvalue())
-    data[16:24] = struct.pack(">II", width, height)
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
+    return patch_png_size(buffer.getvalue(), width, height)
 
 
 def jpeg_claiming_rows(rows: int) -> bytes:
-    data = noise_jpeg(seed=3)
-    start = data.find(b"\xff\xc0")
-    return data[:start + 5] + struct.pack(">H", rows) + data[start + 7:]
+    return patch_jpeg_size(noise_jpeg(seed=3), 64, rows)  # noise_jpeg is 64 wide
 
 
 def upright_reference(path: Path) -> Path:

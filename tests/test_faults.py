@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from catdog_gui.cli import main
 from catdog_gui.core import training as training_module
 from catdog_gui.core.device import is_out_of_memory, map_in_batches
 from catdog_gui.core.errors import DataError, UserError
@@ -31,6 +30,7 @@ from catdog_gui.core.recipes import resolve_settings
 from catdog_gui.core.training import EpochDone, Finished, Progress, Training
 
 from conftest import write_lecture_dataset
+from test_cli import run_cli
 from gui_fixtures import choose_small_scratch, gui_settings, load_data, trained_model, window  # noqa: F401
 
 TRAIN_FAST = ["--strategy", "scratch", "--image-size", "48", "--batch-size", "8", "--device", "cpu",
@@ -51,12 +51,6 @@ def leftovers(folder: Path) -> list[str]:
 def metric_epochs(run_dir: Path) -> list[int]:
     with open(run_dir / "metrics.csv", newline="") as handle:
         return [int(row["epoch"]) for row in csv.DictReader(handle)]
-
-
-def cli(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_one_line_error(code: int, err: str, *words: str) -> str:
@@ -147,9 +141,9 @@ def test_resuming_cleans_up_after_a_kill_during_a_save(tiny_dataset, tmp_path):
 
 
 def test_resume_without_data_and_of_a_folder_that_is_not_a_run(capsys, tmp_path):
-    code, _, err = cli(capsys, "train", "--resume", tmp_path)
+    code, _, err = run_cli(capsys, "train", "--resume", tmp_path)
     assert_one_line_error(code, err, str(tmp_path), "not a run folder")
-    code, _, err = cli(capsys, "train")
+    code, _, err = run_cli(capsys, "train")
     assert_one_line_error(code, err, "DATA", "--resume")
 
 
@@ -202,7 +196,7 @@ def test_a_read_only_runs_folder_is_a_clear_error_before_anything_runs(capsys, t
     runs = tmp_path / "read-only runs"
     runs.mkdir()
     refuse_writes_under(monkeypatch, runs, errno.EROFS)
-    code, out, err = cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "1", "--runs-dir", runs)
+    code, out, err = run_cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "1", "--runs-dir", runs)
     line = assert_one_line_error(code, err, str(runs), "Read-only file system", "another runs folder")
     assert out == "" and list(runs.iterdir()) == [], line
 
@@ -251,7 +245,7 @@ def test_a_full_disk_stops_the_run_with_the_previous_model_intact_and_no_half_fi
 def test_a_full_disk_on_the_command_line_is_one_line_and_exit_status_2(capsys, tiny_dataset, tmp_path,
                                                                        monkeypatch):
     fill_the_disk(monkeypatch)
-    code, _, err = cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "1", "--runs-dir",
+    code, _, err = run_cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "1", "--runs-dir",
                          tmp_path / "runs")
     assert_one_line_error(code, err, "settings.json", "No space left on device", "free some disk space")
 
@@ -302,14 +296,14 @@ def test_photos_moved_away_during_the_epochs_do_not_stop_the_run_and_resuming_na
     finished = records[-1]
     assert isinstance(finished, Finished) and finished.epochs == 3 and finished.test_accuracy is not None
     load_model(finished.model_path)
-    code, _, err = cli(capsys, "train", "--resume", finished.run_dir)  # finished: nothing to continue
+    code, _, err = run_cli(capsys, "train", "--resume", finished.run_dir)  # finished: nothing to continue
     assert code == 2
     stopped = Training(scratch_settings(tmp_path / "moved", epochs=5), runs_dir=tmp_path / "runs")
     for record in stopped.run():
         if isinstance(record, EpochDone):
             stopped.stop()
     (tmp_path / "moved").rename(tmp_path / "moved again")
-    code, _, err = cli(capsys, "train", "--resume", stopped.run_dir)
+    code, _, err = run_cli(capsys, "train", "--resume", stopped.run_dir)
     assert_one_line_error(code, err, str(tmp_path / "moved"), "not a folder")
     assert (stopped.run_dir / "best.safetensors").is_file()
 
@@ -334,7 +328,7 @@ def run_out_of_memory_after(patch, steps: int) -> None:
 def test_out_of_memory_while_training_suggests_a_smaller_batch_and_keeps_the_best_model(
         capsys, tiny_dataset, tmp_path, monkeypatch):
     run_out_of_memory_after(monkeypatch, steps=3)  # two steps an epoch: the second epoch fails
-    code, _, err = cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "3", "--runs-dir",
+    code, _, err = run_cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--epochs", "3", "--runs-dir",
                          tmp_path / "runs")
     line = assert_one_line_error(code, err, "out of memory", "batches of 8 images of 48 px",
                                  "smaller batch size (for instance 4)", "best model so far is kept")
