@@ -49,6 +49,24 @@ def subset(data: Path, per_class: int, out: Path) -> Path:
     return out
 
 
+def made_up_dataset(root: Path, per_split=(1000, 500, 500), size=(400, 300), suffix=".jpg") -> Path:
+    """Noise photos per class (class 0 reddish, class 1 bluish) in the lecture's layout: for speed and
+    fault checks where the real photos are not at hand."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for split, count in zip(("train", "validation", "test"), per_split):
+        for label, name in enumerate(("cats", "dogs")):
+            folder = root / split / name
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(count):
+                pixels = rng.integers(0, 120, (size[1], size[0], 3), dtype=np.uint8)
+                pixels[..., 2 * label] += 120
+                Image.fromarray(pixels).save(folder / f"{name}.{i}{suffix}", quality=90)
+    return root
+
+
 # The child reports its own peak memory after the command, on standard error.
 CHILD = (
     "import resource, sys; from catdog_gui.cli import main; code = main(sys.argv[1:]); "

@@ -16,23 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, machine, write_section  # noqa: E402
-
-
-def made_up_dataset(root: Path, per_split=(1000, 500, 500)) -> Path:
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(0)
-    for split, count in zip(("train", "validation", "test"), per_split):
-        for label, name in enumerate(("cats", "dogs")):
-            folder = root / split / name
-            folder.mkdir(parents=True, exist_ok=True)
-            for i in range(count):
-                pixels = rng.integers(0, 120, (300, 400, 3), dtype=np.uint8)
-                pixels[..., 2 * label] += 120
-                Image.fromarray(pixels).save(folder / f"{name}.{i}.jpg", quality=90)
-    return root
+from common import DEFAULT_DATA, machine, made_up_dataset, write_section  # noqa: E402
 
 
 def main() -> None:

@@ -27,26 +27,12 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, made_up_dataset  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 GIB = 1 << 30
-
-
-def made_up_photos(root: Path, per_class: int, size: int = 64) -> Path:
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(0)
-    for split, count in (("train", per_class), ("validation", max(8, per_class // 8)), ("test", 8)):
-        for label, name in enumerate(("cats", "dogs")):
-            folder = root / split / name
-            folder.mkdir(parents=True, exist_ok=True)
-            for i in range(count):
-                pixels = rng.integers(0, 120, (size, size, 3), dtype=np.uint8)
-                pixels[..., 2 * label] += 120
-                Image.fromarray(pixels).save(folder / f"{i}.png")
-    return root
 
 
 def allocated_mib() -> float:
@@ -185,7 +171,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
         os.environ["CATDOG_GUI_CACHE"] = str(temp / "cache")
-        data = made_up_photos(temp / "photos", per_class=512)
+        data = made_up_dataset(temp / "photos", (512, 64, 8), size=(64, 64), suffix=".png")
         for name, check in (("training", lambda: check_training(data, temp / "runs", ballast_mib)),
                             ("command_line", lambda: check_cli(data, temp / "cli-runs")),
                             ("prediction", lambda: check_prediction(temp)),

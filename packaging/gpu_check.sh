@@ -28,8 +28,9 @@ echo "PyInstaller: $((SECONDS - start)) s; bundle $(du -sh "$BUNDLE" | cut -f1)"
 
 say "ldd: torch's CUDA libraries resolve inside the bundle"
 for lib in libtorch_cuda.so libc10_cuda.so; do
-    ldd "$BUNDLE/_internal/torch/lib/$lib" | grep -E 'not found|lib(cu|nv|nccl)' >&2
-    ! ldd "$BUNDLE/_internal/torch/lib/$lib" | grep -q 'not found' || fail "$lib has unresolved libraries"
+    linked=$(ldd "$BUNDLE/_internal/torch/lib/$lib")
+    grep -E 'not found|lib(cu|nv|nccl)' <<<"$linked" >&2
+    ! grep -q 'not found' <<<"$linked" || fail "$lib has unresolved libraries"
 done
 
 say "training and predicting on the GPU with the frozen app"

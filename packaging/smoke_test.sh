@@ -45,9 +45,10 @@ say "bundle: --version and --self-test"
 if [[ $FLAVOUR == cuda ]]; then
     say "bundle: torch's CUDA libraries resolve inside the bundle"
     for lib in libtorch_cuda.so libtorch_cuda_linalg.so libc10_cuda.so; do
-        missing=$(ldd "$BUNDLE/_internal/torch/lib/$lib" | grep 'not found' || true)
+        linked=$(ldd "$BUNDLE/_internal/torch/lib/$lib")
+        missing=$(grep 'not found' <<<"$linked" || true)
         [[ -z $missing ]] || fail "$lib: $missing"
-        outside=$(ldd "$BUNDLE/_internal/torch/lib/$lib" | grep -E 'lib(cu|nv|nccl)' | grep -v "$BUNDLE/_internal/" || true)
+        outside=$(grep -E 'lib(cu|nv|nccl)' <<<"$linked" | grep -v "$BUNDLE/_internal/" || true)
         [[ -z $outside ]] || fail "$lib takes CUDA libraries from outside the bundle: $outside"
     done
 fi
