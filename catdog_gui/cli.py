@@ -2,6 +2,9 @@
 
 Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 1 on any other
 failure. With ``--json`` the last line of standard output is one JSON object with the results.
+
+``train`` also runs as several data-parallel processes under ``torchrun`` (see core/distributed.py);
+then rank 0 alone prints progress and the JSON line, and ``train --gpus N`` starts torchrun itself.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ import warnings
 from . import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
+               "500 test photos per class, the rest set aside")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .core.backbones import BACKBONES
+    from .core.datasets import SUBSETS
     from .core.device import DEVICE_CHOICES, PRECISION_CHOICES
     from .core.recipes import RECIPES
 
@@ -48,10 +54,25 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     train.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
                        help="auto: bf16/fp16 on GPUs and on CPUs with native bf16, else fp32")
+    train.add_argument("--steps-per-epoch", type=int, metavar="N",
+                       help="batches per epoch (the lecture's steps_per_epoch; default: every training photo)")
+    train.add_argument("--pixel-cache-gb", type=float, metavar="GB",
+                       help="disk the decoded-photo cache may use (default 20); past it photos are decoded every epoch")
     train.add_argument("--runs-dir", metavar="DIR", help="where run folders go (default ~/catdog-gui/runs)")
     train.add_argument("--resume", metavar="RUN_DIR", help="continue an interrupted run (DATA is ignored)")
+    train.add_argument("--subset", choices=SUBSETS, default="all", help=SUBSET_HELP)
     train.add_argument("--seed", type=int)
+    train.add_argument("--gpus", type=int, metavar="N",
+                       help="train on N CUDA GPUs of this machine, one process each (started through torchrun); "
+                            "--batch-size is per process")
     train.add_argument("--json", action="store_true")
+
+    info = commands.add_parser("info", help="show what a dataset folder holds: layout, classes, counts, "
+                                            "photos set aside and files skipped")
+    info.add_argument("data", metavar="DATA", help="dataset folder (train/validation[/test], class folders, or flat)")
+    info.add_argument("--subset", choices=SUBSETS, default="all", help=SUBSET_HELP)
+    info.add_argument("--seed", type=int, default=0, help="shuffles the split of a folder not split yet")
+    info.add_argument("--json", action="store_true")
 
     evaluate = commands.add_parser("evaluate", help="measure a model on labelled photos")
     evaluate.add_argument("model", metavar="MODEL")
@@ -84,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if args.self_test:
         from .gui.selftest import self_test  # the window's code is imported only when it is wanted
@@ -98,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=UserWarning)
     started = time.perf_counter()
     try:
+        if args.command == "train" and args.gpus is not None:
+            return _train_on_gpus(args, argv)
         result = COMMANDS[args.command](args)
     except UserError as error:
         print(f"catdog-gui: {error}", file=sys.stderr)
@@ -108,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the user gets a message, not a traceback
         print(f"catdog-gui: failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    if result is None:  # a torchrun process other than rank 0: rank 0 reports
+        return EXIT_OK
     if args.command == "train":
         result["seconds"] = round(time.perf_counter() - started, 3)
     if args.json:
@@ -117,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
 
 # ---- commands -----------------------------------------------------------------------------------
 
-def _train(args) -> dict:
+def _train(args) -> dict | None:
+    """Train; the JSON result, or None in a torchrun process other than rank 0 (which prints nothing)."""
+    from .core import distributed
     from .core.errors import UserError
     from .core.preprocessing import Augmentation
     from .core.recipes import resolve_settings
-    from .core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress, Training
+    from .core.training import BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress, Training
 
     if args.resume:
         training = Training.resume(args.resume)
@@ -130,16 +158,22 @@ def _train(args) -> dict:
     else:
         overrides = {name: getattr(args, name) for name in (
             "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
-            "image_size", "early_stopping", "seed", "device", "precision")}
+            "image_size", "early_stopping", "seed", "device", "precision", "subset",
+            "pixel_cache_gb", "steps_per_epoch")}
         if args.no_augmentation:
             overrides["augmentation"] = Augmentation()
         training = Training(resolve_settings(args.data, args.strategy, **overrides), runs_dir=args.runs_dir)
     bars = _Bars()
     finished = None
     for record in _listing_skipped_on_failure(training):
+        if not distributed.is_main() and not isinstance(record, Finished):
+            continue  # under torchrun rank 0 alone shows how the run goes
         if isinstance(record, PhaseStarted):
             bars.close()
             _say(f"{record.title}...")
+        elif isinstance(record, Notice):
+            bars.close()
+            _say(record.text)
         elif isinstance(record, Progress):
             bars.update(record.phase, record.done, record.total, "img")
         elif isinstance(record, BatchDone):
@@ -153,7 +187,10 @@ def _train(args) -> dict:
         elif isinstance(record, Finished):
             finished = record
     bars.close()
+    if not distributed.is_main():
+        return None
     _report_skipped(finished.skipped)
+    _report_unused(training.dataset)
     _say(f"Run folder: {finished.run_dir}")
     if finished.test_accuracy is not None:
         _say(f"Test accuracy: {finished.test_accuracy:.4f}")
@@ -165,24 +202,73 @@ def _train(args) -> dict:
         "seconds_per_epoch": finished.seconds_per_epoch,
         "epochs": finished.epochs,
         "device": finished.device,
+        "reading": finished.reading,
+        "preparing_seconds": finished.preparing_seconds,
+        "train_images_per_second": finished.train_images_per_second,
         "stopped": finished.stopped,
         "early_stopped": finished.early_stopped,
+        "world_size": finished.world_size,
         "skipped": [s.as_dict() for s in finished.skipped],
+        "counts": training.dataset.counts(),
+        "unused": _unused_json(training.dataset),
     }
 
 
 def _listing_skipped_on_failure(training):
     """The run's records; a run that fails on bad input first lists the files it left out (the reason
     may be that a class has no usable photos left)."""
+    from .core import distributed
     from .core.errors import UserError
 
     try:
         yield from training.run()
     except UserError:
         dataset = getattr(training, "dataset", None)
-        if dataset is not None:
+        if dataset is not None and distributed.is_main():
             _report_skipped(dataset.skipped)
         raise
+
+
+def _train_on_gpus(args, argv: list[str]) -> int:
+    """``train --gpus N``: the same command line in N processes that torchrun starts on this machine,
+    one per CUDA GPU (``--gpus`` left out); torchrun's exit status."""
+    import subprocess
+
+    import torch
+
+    from .core import distributed
+    from .core.errors import UserError
+
+    if distributed.launched():
+        raise UserError("--gpus starts torchrun itself; under torchrun leave it out")
+    if args.gpus < 1:
+        raise UserError(f"--gpus {args.gpus}: give a number of GPUs, 1 or more")
+    if args.device not in ("auto", "cuda"):
+        raise UserError(f"--gpus trains on CUDA GPUs; leave out --device {args.device}")
+    present = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if present == 0:
+        raise UserError(f"no CUDA GPUs here; for CPU processes use torchrun --nproc-per-node {args.gpus} directly")
+    if args.gpus > present:
+        raise UserError(f"--gpus {args.gpus}: this machine has {present} CUDA GPU{'s' if present > 1 else ''}")
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={args.gpus}",
+               "-m", "catdog_gui", *_without_gpus(argv)]
+    return subprocess.run(command, check=False).returncode
+
+
+def _without_gpus(argv: list[str]) -> list[str]:
+    """``argv`` without ``--gpus N`` or ``--gpus=N``, as argparse read them (it takes any prefix from
+    ``--g``, which no other option of train starts with)."""
+    kept, value_follows = [], False
+    for token in argv:
+        if value_follows:
+            value_follows = False
+            continue
+        option = token.split("=", 1)[0]
+        if len(option) >= len("--g") and "--gpus".startswith(option):
+            value_follows = "=" not in token
+            continue
+        kept.append(token)
+    return kept
 
 
 def _evaluate(args) -> dict:
@@ -218,9 +304,51 @@ def _split(args) -> dict:
     dataset = load_dataset(args.source, seed=args.seed, counts=(args.train, args.validation, args.test))
     counts = write_split(dataset, args.out)
     _report_skipped(dataset.skipped)
+    _report_unused(dataset)
     for split, row in counts.items():
         _say(f"{split}: " + ", ".join(f"{name} {n}" for name, n in row.items()))
     return {"out": args.out, "counts": counts, "skipped": [s.as_dict() for s in dataset.skipped]}
+
+
+def _info(args) -> dict:
+    from .core.datasets import load_dataset
+
+    dataset = load_dataset(args.data, seed=args.seed, subset=args.subset)
+    result = {
+        "layout": dataset.layout,
+        "classes": dataset.classes,
+        "counts": dataset.counts(),
+        "unused": _unused_json(dataset),
+        "skipped": [s.as_dict() for s in dataset.skipped],
+    }
+    # The report is the result: on standard output, unless that is kept for the JSON line.
+    out = sys.stderr if args.json else sys.stdout
+    for line in _info_lines(dataset):
+        print(line, file=out)
+    return result
+
+
+def _info_lines(dataset) -> list[str]:
+    counts = dataset.counts()
+    used = sum(sum(row.values()) for row in counts.values())
+    lines = [f"Folder: {dataset.root}", f"Layout: {dataset.layout}",
+             f"Classes: {', '.join(dataset.classes)}", f"{used} photos used:"]
+    lines += [f"  {split}: " + ", ".join(f"{name} {n}" for name, n in row.items()) for split, row in counts.items()]
+    if dataset.unused_total():
+        lines.append(f"{dataset.unused_total()} photos {dataset.unused_reason}:")
+        lines += [f"  {key}: " + ", ".join(f"{name} {n}" for name, n in row.items())
+                  for key, row in dataset.unused_counts().items()]
+    else:
+        lines.append("No photos set aside.")
+    lines.append(f"{len(dataset.skipped)} files skipped" + (":" if dataset.skipped else "."))
+    lines += [f"  {item.path}: {item.reason}" for item in dataset.skipped]
+    return lines
+
+
+def _unused_json(dataset) -> dict:
+    """The photos set aside: ``{"counts": {split: {class: n}}, "total": n, "reason": "set aside: ..."}``
+    (split ``unsplit`` for a folder not split yet; empty counts, 0 and "" when none)."""
+    return {"counts": dataset.unused_counts(), "total": dataset.unused_total(), "reason": dataset.unused_reason}
 
 
 def _export(args) -> dict:
@@ -231,7 +359,8 @@ def _export(args) -> dict:
     return {"out": str(out), "format": args.format}
 
 
-COMMANDS = {"train": _train, "evaluate": _evaluate, "predict": _predict, "split": _split, "export": _export}
+COMMANDS = {"train": _train, "info": _info, "evaluate": _evaluate, "predict": _predict, "split": _split,
+            "export": _export}
 
 
 # ---- output helpers -----------------------------------------------------------------------------
@@ -245,6 +374,11 @@ def _report_skipped(skipped) -> None:
         _say(f"{len(skipped)} files were skipped:")
         for item in skipped:
             _say(f"  {item.path}: {item.reason}")
+
+
+def _report_unused(dataset) -> None:
+    if dataset is not None and dataset.unused_total():
+        _say(f"{dataset.unused_total()} usable photos were {dataset.unused_reason}")
 
 
 class _Bars:

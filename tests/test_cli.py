@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from catdog_gui.cli import main
+from catdog_gui.core import datasets
 from catdog_gui.core.datasets import load_dataset
 from catdog_gui.core.modelfile import read_info
 
@@ -26,7 +27,8 @@ pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),
 TRAIN_FAST = ["--strategy", "scratch", "--epochs", "1", "--image-size", "48", "--batch-size", "8", "--device", "cpu",
               "--precision", "fp32"]  # fp32: the run's test accuracy then matches `evaluate` exactly
 TRAIN_KEYS = {"run_dir", "model", "best_val_accuracy", "test_accuracy", "seconds", "seconds_per_epoch", "epochs",
-              "device", "skipped"}
+              "device", "skipped", "counts", "unused"}
+INFO_KEYS = {"layout", "classes", "counts", "unused", "skipped"}
 EVALUATE_KEYS = {"accuracy", "per_class", "confusion_matrix", "classes", "misclassified", "skipped"}
 
 
@@ -98,7 +100,74 @@ def test_train_json_reports_the_run(capsys, tiny_dataset, tmp_path):
     assert result["seconds"] > 0 and result["seconds_per_epoch"] >= 0
     assert isinstance(result["device"], str) and result["device"]
     assert result["skipped"] == []
+    assert result["counts"] == {s: {"cats": n, "dogs": n} for s, n in (("train", 8), ("validation", 4), ("test", 4))}
+    assert result["unused"] == {"counts": {}, "total": 0, "reason": ""}
+    assert json.loads((run_dir / "settings.json").read_text())["subset"] == "all"
     assert "Run folder" in err
+
+
+def test_train_with_the_lecture_subset_uses_it_and_says_what_is_set_aside(capsys, tiny_dataset, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (5, 4, 3))  # tiny_dataset has 8, 4 and 4 per class
+    code, out, err = run_cli(capsys, "train", tiny_dataset, *TRAIN_FAST, "--subset", "lecture", "--json",
+                             "--runs-dir", tmp_path / "runs")
+    assert code == 0, err
+    result = last_json(out)
+    assert result["counts"] == {s: {"cats": n, "dogs": n} for s, n in (("train", 5), ("validation", 4), ("test", 3))}
+    assert result["unused"]["counts"] == {"train": {"cats": 3, "dogs": 3}, "test": {"cats": 1, "dogs": 1}}
+    assert result["unused"]["total"] == 8
+    assert "lecture's subset uses 5 train" in result["unused"]["reason"]
+    settings = json.loads((Path(result["run_dir"]) / "settings.json").read_text())
+    assert settings["subset"] == "lecture"
+    assert "8 usable photos were set aside" in err
+
+
+def test_settings_json_without_a_subset_still_loads_and_a_wrong_subset_is_refused():
+    from catdog_gui.core.errors import UserError
+    from catdog_gui.core.recipes import Settings, resolve_settings
+
+    old = json.loads(Settings(data="photos").to_json())
+    del old["subset"]  # as written before the subset existed
+    assert Settings.from_json(json.dumps(old)).subset == "all"
+    with pytest.raises(UserError, match="subset must be one of all, lecture"):
+        resolve_settings("photos", "scratch", subset="half")
+
+
+# ---- info --------------------------------------------------------------------------------------------------
+
+def test_info_json_gives_layout_classes_counts_set_aside_and_skipped(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (4, 2, 2))
+    flat = tmp_path / "kaggle"
+    for i in range(10):
+        make_image(flat / f"cat.{i}.png", 0, seed=i, size=8)
+    for i in range(12):
+        make_image(flat / f"dog.{i}.png", 1, seed=100 + i, size=8)
+    (flat / "notes.txt").write_text("x")
+
+    code, out, err = run_cli(capsys, "info", flat, "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert set(result) == INFO_KEYS
+    assert result["layout"] == "flat" and result["classes"] == ["cat", "dog"]
+    assert result["counts"] == {"train": {"cat": 6, "dog": 8}, "validation": {"cat": 2, "dog": 2},
+                                "test": {"cat": 2, "dog": 2}}  # every photo, 70/15/15
+    assert result["unused"] == {"counts": {}, "total": 0, "reason": ""}
+    assert [(Path(s["path"]).name, bool(s["reason"])) for s in result["skipped"]] == [("notes.txt", True)]
+
+    code, out, err = run_cli(capsys, "info", flat, "--subset", "lecture", "--seed", 3, "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert result["counts"] == {s: {"cat": n, "dog": n} for s, n in (("train", 4), ("validation", 2), ("test", 2))}
+    assert result["unused"] == {
+        "counts": {"unsplit": {"cat": 2, "dog": 4}},
+        "total": 6,
+        "reason": "set aside: the lecture's subset uses 4 train, 2 validation and 2 test photos per class",
+    }
+
+    code, out, err = run_cli(capsys, "info", flat, "--subset", "lecture")
+    assert code == 0, err
+    assert "Layout: flat" in out and "train: cat 4, dog 4" in out
+    assert "6 photos set aside: the lecture's subset" in out and "notes.txt" in out
 
 
 def test_train_lists_skipped_files(capsys, tmp_path):
@@ -304,6 +373,9 @@ BAD_INPUT = {
     "split too few": (lambda t, m: ["split", m.data / "train", t / "out", "--train", 50], "fewer"),
     "split into full folder": (lambda t, m: ["split", m.data / "train", _full_folder(t), "--train", 2,
                                              "--validation", 1, "--test", 1], "not empty"),
+    "lecture subset of a small folder": (lambda t, m: ["train", m.data / "train", *TRAIN_FAST, "--subset", "lecture"],
+                                         "class 'cats' has 8 usable images, fewer than the 2000 the lecture's subset"),
+    "info missing folder": (lambda t, m: ["info", t / "nope"], "not a folder"),
 }
 
 

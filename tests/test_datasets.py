@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from catdog_gui.core import datasets
 from catdog_gui.core.datasets import (
+    UNSPLIT,
     DataError,
     Dataset,
     Sample,
@@ -16,6 +18,8 @@ from catdog_gui.core.datasets import (
     labelled_files,
     load_dataset,
     split_per_class,
+    subset_offered,
+    subset_sizes,
     write_split,
 )
 from catdog_gui.core.errors import UserError
@@ -215,6 +219,9 @@ def test_custom_fractions_and_counts(tmp_path):
         "validation": {"cats": 2, "dogs": 2},
         "test": {"cats": 1, "dogs": 1},
     }
+    # The photos beyond the counts asked for are set aside, and said so.
+    assert dataset.unused_counts() == {UNSPLIT: {"cats": 3, "dogs": 3}}
+    assert dataset.unused_reason == "set aside: the split uses 4 train, 2 validation and 1 test photos per class"
 
 
 def test_class_names_are_sorted_case_insensitively_and_labels_follow(tmp_path):
@@ -371,14 +378,101 @@ def test_flat_folder_takes_labels_from_file_names(tmp_path):
     assert "class" in reasons["holiday.jpg"] and reasons[".DS_Store"] == "system file"
 
 
-def test_flat_folder_with_enough_images_gets_the_lecture_split(tmp_path):
+def test_a_big_flat_folder_uses_every_photo_split_70_15_15(tmp_path):
     root = flat_folder(tmp_path / "train", {"cat": 2000, "dog": 2001}, real=False)
+    (root / "holiday.jpg").touch()
     dataset = load_dataset(root)
+    assert dataset.subset == "all"
+    assert dataset.counts() == {
+        "train": {"cat": 1400, "dog": 1401},
+        "validation": {"cat": 300, "dog": 300},
+        "test": {"cat": 300, "dog": 300},
+    }
+    files = len(list(root.iterdir()))
+    assert len(all_paths(dataset)) == files - len(dataset.skipped) == 4001
+    assert dataset.unused == {} and dataset.unused_counts() == {} and dataset.unused_reason == ""
+
+
+def test_the_lecture_subset_cuts_a_flat_folder_and_sets_the_rest_aside(tmp_path):
+    root = flat_folder(tmp_path / "train", {"cat": 2000, "dog": 2003}, real=False)
+    dataset = load_dataset(root, subset="lecture")
+    assert dataset.subset == "lecture"
     assert dataset.counts() == {
         "train": {"cat": 1000, "dog": 1000},
         "validation": {"cat": 500, "dog": 500},
         "test": {"cat": 500, "dog": 500},
     }
+    assert dataset.unused_counts() == {UNSPLIT: {"cat": 0, "dog": 3}}
+    assert dataset.unused_total() == 3
+    assert dataset.unused_reason == ("set aside: the lecture's subset uses 1000 train, 500 validation and 500 "
+                                     "test photos per class")
+    used = set(all_paths(dataset))
+    aside = {s.path for s in dataset.unused[UNSPLIT]}
+    assert not used & aside and len(used | aside) == 4003  # every photo either used or set aside
+    assert all(Path(p).name.startswith("dog.") for p in aside)
+
+
+def test_the_lecture_subset_follows_lecture_counts_and_the_seed(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (4, 2, 2))
+    root = class_folders(tmp_path / "data", {"cats": 10, "dogs": 12})
+    dataset = load_dataset(root, seed=1, subset="lecture")
+    assert dataset.counts() == {s: {"cats": n, "dogs": n} for s, n in (("train", 4), ("validation", 2), ("test", 2))}
+    assert dataset.unused_counts() == {UNSPLIT: {"cats": 2, "dogs": 4}}
+    assert "uses 4 train, 2 validation and 2 test photos per class" in dataset.unused_reason
+    assert load_dataset(root, seed=1, subset="lecture").splits == dataset.splits
+    other = load_dataset(root, seed=2, subset="lecture")
+    assert {s.path for s in other.unused[UNSPLIT]} != {s.path for s in dataset.unused[UNSPLIT]}
+    # Without the subset, the same folder uses every photo.
+    every = load_dataset(root, seed=1)
+    assert sum(map(sum, (row.values() for row in every.counts().values()))) == 22 and every.unused == {}
+
+
+def test_the_lecture_subset_keeps_at_most_its_counts_of_each_split_of_a_lecture_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (5, 4, 3))
+    root = write_lecture_dataset(tmp_path / "data", per_split=(8, 4, 4))
+    assert load_dataset(root).counts() == {s: {"cats": n, "dogs": n} for s, n in
+                                           (("train", 8), ("validation", 4), ("test", 4))}
+    dataset = load_dataset(root, seed=0, subset="lecture")
+    assert dataset.counts() == {s: {"cats": n, "dogs": n} for s, n in (("train", 5), ("validation", 4), ("test", 3))}
+    assert dataset.unused_counts() == {"train": {"cats": 3, "dogs": 3}, "test": {"cats": 1, "dogs": 1}}
+    assert dataset.unused_reason == ("set aside: the lecture's subset uses 5 train, 4 validation and 3 test "
+                                     "photos per class")
+    for split, samples in dataset.unused.items():  # set aside from the split they are in
+        assert all(Path(s.path).parts[-3] == split for s in samples)
+    assert_labels_match_folders(dataset)
+    assert load_dataset(root, seed=0, subset="lecture").splits == dataset.splits
+    other = load_dataset(root, seed=3, subset="lecture")
+    assert {s.path for s in other.splits["train"]} != {s.path for s in dataset.splits["train"]}
+
+
+def test_a_class_too_small_for_the_lecture_subset_is_an_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (4, 2, 2))
+    root = flat_folder(tmp_path / "flat", {"cat": 10, "dog": 7}, real=False)
+    with pytest.raises(DataError, match="flat: class 'dog' has 7 usable images, fewer than the 8 the lecture's"):
+        load_dataset(root, subset="lecture")
+    assert load_dataset(root).counts()["train"] == {"cat": 6, "dog": 5}  # every photo: no problem
+
+
+def test_an_unknown_subset_is_refused(tiny_dataset):
+    with pytest.raises(DataError, match="unknown subset 'half'.*all, lecture"):
+        load_dataset(tiny_dataset, subset="half")
+
+
+def test_the_subset_is_offered_when_it_would_leave_photos_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (4, 2, 2))
+    big = flat_folder(tmp_path / "big", {"cat": 10, "dog": 12}, real=False)
+    for subset in ("all", "lecture"):  # the same answer whichever subset the folder was read with
+        dataset = load_dataset(big, subset=subset)
+        assert subset_sizes(dataset) == {"all": 22, "lecture": 16}
+        assert subset_offered(dataset)
+    lopsided = flat_folder(tmp_path / "lopsided", {"cat": 10, "dog": 7}, real=False)
+    assert subset_sizes(load_dataset(lopsided)) == {"all": 17, "lecture": None}
+    assert not subset_offered(load_dataset(lopsided))
+    exact = write_lecture_dataset(tmp_path / "exact", per_split=(4, 2, 1))
+    assert subset_sizes(load_dataset(exact)) == {"all": 14, "lecture": 14}
+    assert not subset_offered(load_dataset(exact))
+    more = write_lecture_dataset(tmp_path / "more", per_split=(4, 3, 1))
+    assert subset_sizes(load_dataset(more)) == {"all": 16, "lecture": 14} and subset_offered(load_dataset(more))
 
 
 def test_flat_folder_split_is_seeded(tmp_path):

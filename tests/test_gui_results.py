@@ -146,3 +146,15 @@ def test_a_run_whose_model_metadata_is_odd_is_still_listed(tmp_path):
     (listed,) = scan_runs(tmp_path)
     assert listed.strategy == "scratch" and listed.test_accuracy is None
     assert listed.best_val == 0.625  # from metrics.csv, since the file's own metrics are unusable
+
+
+def test_evaluation_after_a_run_uses_the_run_s_subset_of_the_test_photos(trained_model, monkeypatch):
+    from catdog_gui.core import datasets
+    from catdog_gui.gui.evaluation_panel import evaluate_job
+
+    model, data = trained_model  # 4 test photos per class
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (8, 4, 3))
+    for subset, per_class in (("all", 4), ("lecture", 3)):
+        result = evaluate_job(str(model), str(data), seed=0, subset=subset)
+        assert result.split == "test"
+        assert [sum(row) for row in result.evaluation.confusion_matrix] == [per_class, per_class]

@@ -49,6 +49,7 @@ def test_a_run_draws_one_point_per_epoch_and_ends_idle_with_results(window, qtbo
     assert len(batch_x) == 2 * EPOCHS and batch_x[-1] == pytest.approx(EPOCHS)  # 16 photos, batches of 8
     assert_idle(window)
     assert "Finished after 3 epochs" in panel.banner.text()
+    assert "pixel cache" in panel.notes_label.text()  # how the run read its photos
     assert panel.run_bar.value() == panel.run_bar.maximum()
     shoot(panel, "training_panel")
 
@@ -62,6 +63,21 @@ def test_a_run_draws_one_point_per_epoch_and_ends_idle_with_results(window, qtbo
     window.show_step(5)
     assert window.runs_panel.table.rowCount() == 1
     assert window.runs_panel.table.item(0, 3).text() == "3"
+
+
+def test_the_disk_budget_of_step_2_reaches_the_run_and_step_3_says_how_photos_are_read(window, qtbot, tmp_path):
+    load_data(qtbot, window, write_lecture_dataset(tmp_path / "photos"))
+    choose_small_scratch(window, 1)
+    strategy = window.strategy_panel
+    assert "kept on disk" in strategy.pixel_cache_note.text()
+    strategy.pixel_cache.setValue(0)
+    assert "decoded again every epoch" in strategy.pixel_cache_note.text()
+    assert strategy.pixel_cache_gb == 0
+    panel = window.training_panel
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as blocker:
+        panel.start_button.click()
+    assert blocker.args[0].reading == "streaming"
+    assert "decoded every epoch" in panel.notes_label.text()
 
 
 def test_stop_ends_the_run_within_two_seconds_and_keeps_the_best_model(window, qtbot, tmp_path):

@@ -78,6 +78,66 @@ def test_a_folder_of_class_folders_is_split_into_a_new_lecture_folder(window, qt
     assert dataset.counts() == {s: {"cats": n, "dogs": n} for s, n in (("train", 6), ("validation", 2), ("test", 2))}
 
 
+def test_a_big_folder_offers_the_lecture_subset_and_the_choice_reaches_the_run(
+        qtbot, gui_settings, tmp_path, monkeypatch, shoot):
+    from catdog_gui.core import datasets
+
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (4, 2, 2))  # a "big" folder stays small and quick
+    flat = tmp_path / "kaggle"
+    for i in range(10):
+        make_image(flat / f"cat.{i}.png", 0, i, size=12)
+    for i in range(12):
+        make_image(flat / f"dog.{i}.png", 1, 100 + i, size=12)
+    window = open_window(qtbot, gui_settings)
+    panel = window.data_panel
+    dataset = load_data(qtbot, window, flat)
+    # Every photo by default, and the subset one click away.
+    assert dataset.subset == "all" and panel.subset_box.isVisible()
+    assert panel.every_photo_button.isChecked()
+    assert panel.every_photo_button.text() == "Use every photo (22)"
+    assert panel.lecture_subset_button.text() == "Use the lecture's subset: 4/2/2 per class (16 photos)"
+    assert panel.count_of("train", "cat") == 6 and panel.count_of("all", "dog") == 12
+    assert panel.set_aside_of("all", "dog") == 0 and not panel.set_aside_note.isVisible()
+    assert "<b>22</b> usable images" in panel.layout_label.text()
+
+    with qtbot.waitSignal(panel.dataset_loaded, timeout=20_000) as blocker:
+        panel.lecture_subset_button.click()
+    dataset = blocker.args[0]
+    assert dataset.subset == "lecture" and panel.subset == "lecture"
+    assert panel.lecture_subset_button.isChecked()
+    assert [panel.count_of(split, "dog") for split in ("train", "validation", "test")] == [4, 2, 2]
+    # The folder is not split yet: what is set aside belongs to no split, and shows under All.
+    assert (panel.set_aside_of("all", "cat"), panel.set_aside_of("all", "dog")) == (2, 4)
+    assert panel.set_aside_of("train", "dog") == 0 and panel.count_of("all", "dog") == 8
+    assert panel.set_aside_note.isVisible()
+    assert ("6 photos are set aside: the lecture's subset uses 4 train, 2 validation and 2 test photos per class"
+            in panel.set_aside_note.text())
+    assert "<b>16</b> usable images" in panel.layout_label.text() and "<b>6</b> more" in panel.layout_label.text()
+    qtbot.waitUntil(lambda: not panel.thumbnails.loading, timeout=20_000)
+    shoot(panel, "data_panel_subset")
+
+    started = []
+    monkeypatch.setattr(window.training_panel, "start", started.append)
+    window.training_panel.start_requested.emit()
+    assert [(s.data, s.subset) for s in started] == [(str(flat), "lecture")]
+    window.close()
+
+    # Remembered: the next launch reads the folder with the subset again, and so do other folders.
+    second = open_window(qtbot, gui_settings)
+    qtbot.waitUntil(lambda: second.data_panel.dataset is not None, timeout=20_000)
+    assert second.data_panel.dataset.subset == "lecture" and second.data_panel.lecture_subset_button.isChecked()
+    monkeypatch.setattr(datasets, "LECTURE_COUNTS", (5, 4, 3))
+    split_already = write_lecture_dataset(tmp_path / "lecture", per_split=(8, 4, 4))
+    load_data(qtbot, second, split_already)
+    panel = second.data_panel
+    assert [panel.count_of(split, "cats") for split in ("train", "validation", "test")] == [5, 4, 3]
+    assert [panel.set_aside_of(split, "cats") for split in ("train", "validation", "test", "all")] == [3, 0, 1, 4]
+    with qtbot.waitSignal(panel.dataset_loaded, timeout=20_000) as blocker:
+        panel.every_photo_button.click()
+    assert blocker.args[0].subset == "all" and panel.count_of("train", "cats") == 8
+    assert panel.set_aside_of("all", "cats") == 0 and not panel.set_aside_note.isVisible()
+
+
 def test_strategy_panel_shows_recipes_defaults_estimates_and_augmentation_preview(window, qtbot, tmp_path, shoot):
     load_data(qtbot, window, write_lecture_dataset(tmp_path / "photos"))
     panel = window.strategy_panel

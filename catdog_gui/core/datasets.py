@@ -5,6 +5,10 @@ Layouts (DESIGN.md §1):
 - ``lecture``: ``train/``, ``validation/`` and optionally ``test/``, each with one folder per class;
 - ``class-folders``: one folder per class, split here (stratified, seeded);
 - ``flat``: Kaggle-style names such as ``cat.123.jpg`` whose prefix is the label, split here.
+
+Every usable photo is used unless the lecture's subset is asked for (``subset="lecture"``: at most
+1000 train, 500 validation and 500 test photos per class). Photos a subset leaves out are kept in
+``Dataset.unused`` with the reason, never dropped silently.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from .errors import DataError
 from .images import Skipped, hidden_or_system_reason, skip_reason_for_name
 
 SPLITS = ("train", "validation", "test")
-LECTURE_COUNTS = (1000, 500, 500)
+LECTURE_COUNTS = (1000, 500, 500)  # the lecture's subset, per class: train, validation, test
+SUBSETS = ("all", "lecture")
+UNSPLIT = "unsplit"  # the key of photos set aside from a folder not split yet: they belong to no split
 DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)
 _FLAT_NAME = re.compile(r"^([A-Za-z][\w-]*?)[._ -]\d+\.\w+$")
 
@@ -36,23 +42,33 @@ class Sample:
 
 @dataclass
 class Dataset:
-    """The photos of one folder, split into train, validation and (maybe) test."""
+    """The photos of one folder, split into train, validation and (maybe) test.
+
+    ``unused`` holds the usable photos that the subset (or the ``counts`` asked for) leaves out, by
+    split (:data:`UNSPLIT` for a folder that was not split yet), and ``unused_reason`` says why.
+    """
 
     root: str
     layout: str
     classes: list[str]
     splits: dict[str, list[Sample]]
     skipped: list[Skipped] = field(default_factory=list)
+    subset: str = "all"
+    unused: dict[str, list[Sample]] = field(default_factory=dict)
+    unused_reason: str = ""
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Images per class for each split, e.g. ``{"train": {"cats": 1000, "dogs": 1000}}``."""
-        table = {}
-        for split, samples in self.splits.items():
-            row = dict.fromkeys(self.classes, 0)
-            for sample in samples:
-                row[self.classes[sample.label]] += 1
-            table[split] = row
-        return table
+        return _count_table(self.classes, self.splits)
+
+    def unused_counts(self) -> dict[str, dict[str, int]]:
+        """Photos set aside per split and class, e.g. ``{"unsplit": {"cat": 10500, "dog": 10500}}``
+        for a flat folder under the lecture's subset; ``{}`` when every usable photo is used."""
+        return _count_table(self.classes, {key: samples for key, samples in self.unused.items() if samples})
+
+    def unused_total(self) -> int:
+        """How many usable photos are set aside."""
+        return sum(len(samples) for samples in self.unused.values())
 
     def drop(self, skipped: list[Skipped]) -> None:
         """Remove files found unusable while decoding, and remember why. Files gone with their folder
@@ -64,7 +80,19 @@ class Dataset:
         self.skipped.extend(skipped)
         for split, samples in self.splits.items():
             self.splits[split] = [s for s in samples if s.path not in bad]
+        for key, samples in self.unused.items():
+            self.unused[key] = [s for s in samples if s.path not in bad]
         _check_classes_have_images(self)
+
+
+def _count_table(classes: list[str], groups: dict[str, list[Sample]]) -> dict[str, dict[str, int]]:
+    table = {}
+    for key, samples in groups.items():
+        row = dict.fromkeys(classes, 0)
+        for sample in samples:
+            row[classes[sample.label]] += 1
+        table[key] = row
+    return table
 
 
 def _check_still_there(root: str, skipped: list[Skipped]) -> None:
@@ -95,47 +123,157 @@ def load_dataset(
     seed: int = 0,
     fractions: tuple[float, float, float] = DEFAULT_FRACTIONS,
     counts: tuple[int, int, int] | None = None,
+    subset: str = "all",
 ) -> Dataset:
     """Scan a dataset folder in any of the three layouts.
 
-    Folders that are not split already are split per class, seeded: by ``counts`` (per class) when
-    given, for a flat folder by the lecture's 1000/500/500 when every class has that many, else by
-    ``fractions``. Files that cannot be used are listed in ``skipped`` with the reason.
+    Parameters
+    ----------
+    folder
+        The dataset folder.
+    seed
+        Shuffles the split of a folder not split yet, and the lecture subset's choice of photos.
+    fractions
+        Train, validation and test shares per class for a folder not split yet.
+    counts
+        Photos per class (train, validation, test) for a folder not split yet, instead of ``fractions``.
+    subset
+        One of :data:`SUBSETS`. ``"all"`` uses every usable photo; ``"lecture"`` at most
+        :data:`LECTURE_COUNTS` per class: a folder not split yet is cut by them (a class with fewer
+        photos is a DataError), a lecture-layout folder keeps that many of each split (seeded).
+
+    Returns
+    -------
+    Dataset
+        Files that cannot be used are in ``skipped`` with the reason; usable photos left out by the
+        subset or by ``counts`` are in ``unused``, with ``unused_reason``.
     """
+    if subset not in SUBSETS:
+        raise DataError(f"unknown subset '{subset}'; choose one of {', '.join(SUBSETS)}")
     root = Path(folder).expanduser()
     with _readable(root):
-        return _load_dataset(root, seed, fractions, counts)
+        return _load_dataset(root, seed, fractions, counts, subset)
 
 
-def _load_dataset(root: Path, seed, fractions, counts) -> Dataset:
-    layout = detect_layout(root)
-    skipped: list[Skipped] = []
-    if layout == "lecture":
-        split_dirs = {s: _split_dir(root, s) for s in SPLITS}
-        _skip_loose_entries(root, [d for d in split_dirs.values() if d is not None],
-                            "not inside train/, validation/ or test/", skipped)
-        class_names = sorted({p.name for p in _visible_dirs(split_dirs["train"])}, key=_class_sort_key)
-        splits = {}
-        for split, directory in split_dirs.items():
-            if directory is None:
-                continue
-            by_class = {name: _list_images(directory / name, skipped) for name in class_names}
-            class_dirs = _visible_dirs(directory)
-            _skip_loose_entries(directory, class_dirs, "not inside a class folder", skipped)
-            for extra in class_dirs:
-                if extra.name not in by_class:
-                    skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
-            splits[split] = _samples(by_class, class_names)
-        dataset = Dataset(str(root), layout, class_names, splits, skipped)
+def subset_sizes(dataset: Dataset) -> dict[str, int | None]:
+    """How many photos each of :data:`SUBSETS` would use, e.g. ``{"all": 25000, "lecture": 4000}``,
+    whichever subset ``dataset`` was read with. ``"lecture"`` is ``None`` where a class of a folder not
+    split yet has fewer photos than the subset needs."""
+    every = _count_table(dataset.classes, _every_photo(dataset))
+    total = sum(sum(row.values()) for row in every.values())
+    if dataset.layout == "lecture":
+        caps = dict(zip(SPLITS, LECTURE_COUNTS))
+        lecture = sum(min(n, caps[split]) for split, row in every.items() for n in row.values())
     else:
-        by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
-        class_names = sorted(by_class, key=_class_sort_key)
-        if counts is None and layout == "flat" and all(len(v) >= sum(LECTURE_COUNTS) for v in by_class.values()):
-            counts = LECTURE_COUNTS
-        splits = split_per_class(by_class, class_names, seed, fractions, counts)
-        dataset = Dataset(str(root), layout, class_names, splits, skipped)
+        per_class = [sum(row[name] for row in every.values()) for name in dataset.classes]
+        enough = all(n >= sum(LECTURE_COUNTS) for n in per_class)
+        lecture = sum(LECTURE_COUNTS) * len(dataset.classes) if enough else None
+    return {"all": total, "lecture": lecture}
+
+
+def subset_offered(dataset: Dataset) -> bool:
+    """True when the lecture's subset can be used and would leave photos out: some class has more
+    photos than the subset uses (the window then offers the choice)."""
+    sizes = subset_sizes(dataset)
+    return sizes["lecture"] is not None and sizes["lecture"] < sizes["all"]
+
+
+def _every_photo(dataset: Dataset) -> dict[str, list[Sample]]:
+    """The photos used and those set aside, together, by split (and :data:`UNSPLIT`)."""
+    every = {split: list(samples) for split, samples in dataset.splits.items()}
+    for key, samples in dataset.unused.items():
+        every.setdefault(key, []).extend(samples)
+    return every
+
+
+def _load_dataset(root: Path, seed, fractions, counts, subset) -> Dataset:
+    layout = detect_layout(root)
+    if layout == "lecture":
+        dataset = _load_lecture_layout(root)
+        if subset == "lecture":
+            _keep_lecture_subset(dataset, seed)
+    else:
+        dataset = _load_unsplit(root, layout, seed, fractions, counts, subset)
+    dataset.subset = subset
     _check_classes_have_images(dataset)
     return dataset
+
+
+def _load_lecture_layout(root: Path) -> Dataset:
+    skipped: list[Skipped] = []
+    split_dirs = {s: _split_dir(root, s) for s in SPLITS}
+    _skip_loose_entries(root, [d for d in split_dirs.values() if d is not None],
+                        "not inside train/, validation/ or test/", skipped)
+    class_names = sorted({p.name for p in _visible_dirs(split_dirs["train"])}, key=_class_sort_key)
+    splits = {}
+    for split, directory in split_dirs.items():
+        if directory is None:
+            continue
+        by_class = {name: _list_images(directory / name, skipped) for name in class_names}
+        class_dirs = _visible_dirs(directory)
+        _skip_loose_entries(directory, class_dirs, "not inside a class folder", skipped)
+        for extra in class_dirs:
+            if extra.name not in by_class:
+                skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
+        splits[split] = _samples(by_class, class_names)
+    return Dataset(str(root), "lecture", class_names, splits, skipped)
+
+
+def _keep_lecture_subset(dataset: Dataset, seed: int) -> None:
+    """Keep at most :data:`LECTURE_COUNTS` photos per class of each split (a seeded choice); set the
+    rest aside with the reason."""
+    for split, cap in zip(SPLITS, LECTURE_COUNTS):
+        samples = dataset.splits.get(split)
+        if samples is None:
+            continue
+        kept, rest = [], []
+        for label, name in enumerate(dataset.classes):
+            of_class = [sample for sample in samples if sample.label == label]
+            paths = sorted(sample.path for sample in of_class)
+            random.Random(f"{seed}:{split}:{name}").shuffle(paths)
+            chosen = set(paths[:cap])
+            kept.extend(sample for sample in of_class if sample.path in chosen)
+            rest.extend(sample for sample in of_class if sample.path not in chosen)
+        dataset.splits[split] = kept
+        if rest:
+            dataset.unused[split] = rest
+    if dataset.unused:
+        dataset.unused_reason = _set_aside_reason()
+
+
+def _load_unsplit(root: Path, layout: str, seed, fractions, counts, subset) -> Dataset:
+    """A folder of class folders or a flat folder, split per class here."""
+    skipped: list[Skipped] = []
+    by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
+    class_names = sorted(by_class, key=_class_sort_key)
+    by = "the split"
+    if counts is None and subset == "lecture":
+        counts, by = LECTURE_COUNTS, "the lecture's subset"
+        _check_big_enough_for_subset(root, by_class, class_names)
+    splits, rest = _split_per_class(by_class, class_names, seed, fractions, counts)
+    dataset = Dataset(str(root), layout, class_names, splits, skipped)
+    if rest:
+        dataset.unused = {UNSPLIT: rest}
+        dataset.unused_reason = _set_aside_reason(counts, by)
+    return dataset
+
+
+def _set_aside_reason(counts: tuple[int, int, int] | None = None, by: str = "the lecture's subset") -> str:
+    """Why photos are set aside, in words: "set aside: the lecture's subset uses 1000 train, ..."."""
+    train, validation, test = counts or LECTURE_COUNTS
+    return f"set aside: {by} uses {train} train, {validation} validation and {test} test photos per class"
+
+
+def _check_big_enough_for_subset(root: Path, by_class: dict[str, list[str]], class_names: list[str]) -> None:
+    needed = sum(LECTURE_COUNTS)
+    for name in class_names:
+        if len(by_class[name]) < needed:
+            train, validation, test = LECTURE_COUNTS
+            raise DataError(
+                f"{root}: class '{name}' has {len(by_class[name])} usable images, fewer than the {needed} the "
+                f"lecture's subset uses ({train} train + {validation} validation + {test} test); "
+                "use every photo instead (subset 'all')"
+            )
 
 
 def labelled_files(folder: str | os.PathLike) -> tuple[list[str], list[tuple[str, str]], list[Skipped]]:
@@ -165,7 +303,13 @@ def _labelled_files(root: Path) -> tuple[list[str], list[tuple[str, str]], list[
 
 def split_per_class(by_class, class_names, seed, fractions, counts) -> dict[str, list[Sample]]:
     """Shuffle each class with ``seed`` and cut it by counts (per class) or by fractions."""
+    return _split_per_class(by_class, class_names, seed, fractions, counts)[0]
+
+
+def _split_per_class(by_class, class_names, seed, fractions, counts) -> tuple[dict[str, list[Sample]], list[Sample]]:
+    """The splits, and the photos beyond ``counts`` (none when cut by fractions)."""
     splits = {name: [] for name in SPLITS}
+    rest = []
     for label, name in enumerate(class_names):
         files = sorted(by_class[name])
         random.Random(f"{seed}:{name}").shuffle(files)
@@ -174,7 +318,8 @@ def split_per_class(by_class, class_names, seed, fractions, counts) -> dict[str,
         for split, size in zip(SPLITS, sizes):
             splits[split].extend(Sample(path, label) for path in files[start:start + size])
             start += size
-    return {split: samples for split, samples in splits.items() if samples or split != "test"}
+        rest.extend(Sample(path, label) for path in files[start:])
+    return {split: samples for split, samples in splits.items() if samples or split != "test"}, rest
 
 
 def _split_sizes(total, fractions, counts, class_name):

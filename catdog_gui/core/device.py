@@ -72,9 +72,14 @@ def autocast(device: torch.device, precision: str):
 
 
 def configure_runtime() -> None:
-    """Use every core (or ``$CATDOG_GUI_THREADS``), and keep freed memory for reuse (see :mod:`.memory`)."""
+    """Use every core (or ``$CATDOG_GUI_THREADS``), and keep freed memory for reuse (see :mod:`.memory`).
+
+    Under torchrun the processes of one machine share its cores (``$LOCAL_WORLD_SIZE`` of them), so
+    that two processes on two cores do not each start two threads.
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores)))
+    local_processes = max(1, int(os.environ.get("LOCAL_WORLD_SIZE") or 1))
+    torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores // local_processes)))
     keep_freed_memory()
 
 

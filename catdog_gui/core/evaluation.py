@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import preprocessing
 from .datasets import labelled_files
 from .errors import DataError
 from .images import Skipped
@@ -45,13 +44,11 @@ def evaluate_samples(predictor: Predictor, samples: list[tuple[str, str]], skipp
         raise DataError(f"{data_folder}: class '{missing[0]}' is not one the model knows ({', '.join(predictor.classes)})")
     model_index = {name: i for i, name in enumerate(predictor.classes)}
     paths = [path for path, _ in samples]
-    pixels, kept, bad = preprocessing.decode_all(paths, predictor.info.image_size, progress)
-    probs = predictor.probabilities_of(pixels)
     n = len(predictor.classes)
     confusion = [[0] * n for _ in range(n)]
     cells: dict[tuple[int, int], list[str]] = {}
-    mistakes = []
-    for row, index in zip(probs.tolist(), kept):
+    mistakes, bad = [], []
+    for row, index in predictor.stream_probabilities(paths, bad, progress):
         path, class_name = samples[index]
         truth = model_index[class_name]
         guess = max(range(n), key=row.__getitem__)

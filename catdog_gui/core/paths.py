@@ -20,6 +20,10 @@ def default_runs_dir() -> Path:
     return Path.home() / "catdog-gui" / "runs"
 
 
+# Decoded photos are kept on disk (the pixel cache) up to this many GB; past it a run decodes its photos
+# every epoch instead. Each run's settings may change it.
+DEFAULT_PIXEL_CACHE_GB = 20.0
+
 # A run folder keeps this file only while the run is unfinished (stopped or interrupted): it is what
 # ``--resume`` and the window's "Continue" start from, and it is removed when the run ends normally.
 CHECKPOINT = "checkpoint.pt"

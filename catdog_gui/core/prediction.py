@@ -64,9 +64,16 @@ class Predictor:
     def predict_paths(self, paths, progress=None) -> tuple[list[Prediction], list[Skipped]]:
         """Predict files and every image inside folders; what cannot be read is skipped with the reason."""
         files, skipped = expand_paths(paths)
-        pixels, kept, bad = preprocessing.decode_all(files, self.info.image_size, progress)
-        kept_files = [files[i] for i in kept]
-        return self._predictions(kept_files, self.probabilities_of(pixels)), skipped + bad
+        predictions = [self._prediction(files[index], row)
+                       for row, index in self.stream_probabilities(files, skipped, progress)]
+        return predictions, skipped
+
+    def stream_probabilities(self, paths: list[str], skipped: list[Skipped], progress=None):
+        """``(probabilities as a list, index in paths)`` for each usable photo, decoded a chunk at a time
+        so that memory does not grow with the number of photos; unusable ones are added to ``skipped``."""
+        for pixels, kept, bad in preprocessing.decode_in_chunks(paths, self.info.image_size, progress):
+            skipped.extend(bad)
+            yield from zip(self.probabilities_of(pixels).tolist(), kept)
 
     def predict_image(self, image: Image.Image | str | os.PathLike, name: str = "") -> Prediction:
         """One picture (a PIL image, a path or a file object)."""
@@ -76,14 +83,12 @@ class Predictor:
             buffer.seek(0)
             image = buffer
         pixels = preprocessing.image_to_input(load_pixels(image, self.info.image_size))
-        return self._predictions([name or str(getattr(image, "name", ""))], self.probabilities_of(pixels))[0]
+        row = self.probabilities_of(pixels)[0].tolist()
+        return self._prediction(name or str(getattr(image, "name", "")), row)
 
-    def _predictions(self, names: list[str], probs: torch.Tensor) -> list[Prediction]:
-        results = []
-        for name, row in zip(names, probs.tolist()):
-            best = max(range(len(row)), key=row.__getitem__)
-            results.append(Prediction(name, self.classes[best], row[best], dict(zip(self.classes, row))))
-        return results
+    def _prediction(self, name: str, row: list[float]) -> Prediction:
+        best = max(range(len(row)), key=row.__getitem__)
+        return Prediction(name, self.classes[best], row[best], dict(zip(self.classes, row)))
 
 
 def expand_paths(paths) -> tuple[list[str], list[Skipped]]:

@@ -1,8 +1,9 @@
 """The one place that turns photos into model input, for training, evaluation and prediction alike.
 
-Every image is decoded once by :func:`catdog_gui.core.images.load_pixels` into square uint8 pixels
-(the lecture squashes photos to 150x150), kept in memory as ``(N, 3, S, S)`` uint8 tensors, and turned
-into float input in [0, 1] per batch. Normalisation is part of the model itself, so exported models
+Every image is decoded by :func:`catdog_gui.core.images.load_pixels` into square uint8 pixels (the
+lecture squashes photos to 150x150), kept as ``(S, S, 3)`` rows (in the disk-backed pixel store of
+:mod:`.store` during training, in chunks elsewhere), seen by models as ``(N, 3, S, S)`` and turned into
+float input in [0, 1] per batch. Normalisation is part of the model itself, so exported models
 and the predictor need nothing but this resize and scale. Augmentation runs on whole batches, on the
 training split only.
 """
@@ -20,6 +21,8 @@ import torch.nn.functional as F
 
 from .images import Skipped, UnusableImage, load_pixels
 
+DECODE_THREADS = min(8, (os.cpu_count() or 1) + 1)
+DECODE_CHUNK = 256  # photos decoded at a time where they are not kept (evaluation, prediction, extraction)
 FILL_MODES = {"nearest": "border", "reflect": "reflection", "constant": "zeros"}
 
 
@@ -56,33 +59,52 @@ class Augmentation:
         return asdict(self)
 
 
-def decode_all(paths: list[str], size: int, progress=None) -> tuple[torch.Tensor, list[int], list[Skipped]]:
-    """Decode ``paths`` in parallel threads (Pillow releases the GIL) into one uint8 tensor.
-
-    Returns the pixels of the usable images, their indices in ``paths``, and the skipped files.
-    ``progress(done, total)`` is called as images finish.
-    """
-    pixels = np.empty((len(paths), size, size, 3), dtype=np.uint8)
-    kept, skipped = [], []
-
+def decode_into(paths: list[str], size: int, out: np.ndarray, progress=None) -> list[Skipped | None]:
+    """Decode ``paths`` in parallel threads (Pillow releases the GIL) into ``out[i]`` (``(N, S, S, 3)``
+    uint8, in memory or memory-mapped). Returns, per path, None or why it was skipped.
+    ``progress(done, total)`` is called as images finish."""
     def decode(index: int):
         try:
-            pixels[index] = load_pixels(paths[index], size)
+            out[index] = load_pixels(paths[index], size)
             return None
         except UnusableImage as reason:
             return Skipped(paths[index], str(reason))
 
-    workers = min(8, (os.cpu_count() or 1) + 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    problems = []
+    with ThreadPoolExecutor(max_workers=DECODE_THREADS) as pool:
         for index, problem in enumerate(pool.map(decode, range(len(paths)), chunksize=16)):
-            if problem is None:
-                kept.append(index)
-            else:
-                skipped.append(problem)
+            problems.append(problem)
             if progress is not None and (index % 64 == 63 or index == len(paths) - 1):
                 progress(index + 1, len(paths))
-    tensor = torch.from_numpy(pixels[kept] if len(kept) < len(paths) else pixels).permute(0, 3, 1, 2)
-    return tensor, kept, skipped
+    return problems
+
+
+def decode_all(paths: list[str], size: int, progress=None) -> tuple[torch.Tensor, list[int], list[Skipped]]:
+    """Decode ``paths`` into one uint8 ``(N, 3, S, S)`` tensor (channels-last in memory).
+
+    Returns the pixels of the usable images, their indices in ``paths``, and the skipped files.
+    """
+    pixels = np.empty((len(paths), size, size, 3), dtype=np.uint8)
+    problems = decode_into(paths, size, pixels, progress)
+    kept = [i for i, problem in enumerate(problems) if problem is None]
+    skipped = [problem for problem in problems if problem is not None]
+    return nchw(pixels[kept] if len(kept) < len(paths) else pixels), kept, skipped
+
+
+def decode_in_chunks(paths: list[str], size: int, progress=None):
+    """:func:`decode_all` :data:`DECODE_CHUNK` photos at a time, so that memory does not grow with the
+    number of photos: yields ``(pixels, indices in paths, skipped)`` per chunk; ``progress(done, total)``."""
+    for start in range(0, len(paths), DECODE_CHUNK):
+        part = paths[start:start + DECODE_CHUNK]
+        report = None if progress is None else (lambda done, _, s=start: progress(s + done, len(paths)))
+        pixels, kept, skipped = decode_all(part, size, report)
+        yield pixels, [start + i for i in kept], skipped
+
+
+def nchw(pixels) -> torch.Tensor:
+    """``(N, S, S, 3)`` uint8 rows (NumPy or torch) as the ``(N, 3, S, S)`` view the models take."""
+    tensor = torch.from_numpy(pixels) if isinstance(pixels, np.ndarray) else pixels
+    return tensor.permute(0, 3, 1, 2)
 
 
 def to_input(pixels: torch.Tensor, device: torch.device) -> torch.Tensor:

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass, field
 
 from .backbones import DEFAULT_BACKBONE, get_backbone
+from .datasets import SUBSETS
 from .errors import UserError
+from .paths import DEFAULT_PIXEL_CACHE_GB
 from .models import SCRATCH, HeadSpec
 from .preprocessing import FILL_MODES, Augmentation
 
@@ -83,6 +85,9 @@ class Settings:
     seed: int = 0
     device: str = "auto"
     precision: str = "auto"
+    pixel_cache_gb: float = DEFAULT_PIXEL_CACHE_GB  # see core/paths.py
+    steps_per_epoch: int = 0  # batches per epoch (the lecture's steps_per_epoch); 0: the whole split
+    subset: str = "all"  # one of datasets.SUBSETS; settings.json files written without it use every photo
 
     @property
     def recipe(self) -> Recipe:
@@ -143,7 +148,13 @@ def _check(settings: Settings) -> None:
         problems.append(f"image size must be between 48 and 1024 pixels (got {settings.image_size})")
     if settings.augmentation.fill_mode not in FILL_MODES:
         problems.append(f"fill mode must be one of {', '.join(FILL_MODES)}")
+    if not 0 <= settings.pixel_cache_gb <= 1_000_000:
+        problems.append(f"the pixel cache budget must be between 0 and 1000000 GB (got {settings.pixel_cache_gb})")
+    if settings.steps_per_epoch < 0:
+        problems.append(f"steps per epoch cannot be negative (got {settings.steps_per_epoch})")
     if settings.early_stopping < 0:
         problems.append("early stopping patience cannot be negative")
+    if settings.subset not in SUBSETS:
+        problems.append(f"subset must be one of {', '.join(SUBSETS)} (got '{settings.subset}')")
     if problems:
         raise UserError("; ".join(problems))

@@ -17,7 +17,9 @@ import csv
 import io
 import json
 import math
+import os
 import random
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -25,23 +27,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import torch
 from torch import nn
 
-from . import preprocessing
+from . import distributed, preprocessing, runstatus
 from .backbones import get_backbone, pretrained_state_dict
 from .datasets import Dataset, load_dataset
 from .device import (autocast, configure_runtime, describe_device, is_out_of_memory, map_in_batches,
                      pick_device, release_cached_memory, resolve_precision)
-from .errors import UserError
-from .features import FeatureCache, content_digest
-from .images import Skipped
+from .errors import DataError, UserError
+from .store import StoredRows, content_digests, feature_store, pixel_store
+from .images import Skipped, UnusableImage, load_pixels
 from .modelfile import model_info, save_model, write_atomically
 from .models import ImageClassifier, build_classifier, depthwise_in_float32, frozen_copy
 from .paths import CHECKPOINT, can_resume, default_runs_dir
 from .recipes import Settings
 
 EVAL_BATCH = 64
+# Decoded photos go to the pixel store on disk unless it would pass this size (Settings.pixel_cache_gb
+# sets it) or leave less than MIN_FREE_DISK free; the run then decodes its photos every epoch instead.
+MIN_FREE_DISK = 2 << 30
+STREAM_WORKERS = max(1, min(4, os.cpu_count() or 1))  # processes decoding photos when a run streams
 # Photos that are not augmented (validation, test) give the same output from the frozen part of a base
 # every epoch: it is computed once per phase and kept, up to this size, on the training device.
 FROZEN_OUTPUT_BUDGET = 1 << 30
@@ -57,6 +64,14 @@ class PhaseStarted:
     phase: str
     title: str
     epochs: int = 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-line message for the user that changes nothing in the run (how it reads its photos, a
+    damaged cache entry computed again)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -110,18 +125,52 @@ class Finished:
     device: str
     seconds_per_epoch: float | None
     skipped: tuple[Skipped, ...] = ()
+    reading: str = ""  # how the photos were read: see READING
+    preparing_seconds: float | None = None  # from the start of the run to its first training batch
+    train_images_per_second: float | None = None  # training photos per second of training (median epoch)
+    world_size: int = 1  # processes that trained together (torchrun); 1 for a single process
 
 
-Record = PhaseStarted | Progress | BatchDone | EpochDone | Finished
+Record = PhaseStarted | Notice | Progress | BatchDone | EpochDone | Finished
+
+READING = {
+    "features": "features from the feature cache (computed once per photo)",
+    "pixel-cache": "decoded photos from the pixel cache on disk (decoded once per photo)",
+    "streaming": "photos decoded every epoch (the pixel cache would pass its disk budget)",
+}
 
 
 @dataclass
 class _Split:
-    """One split ready for the loop: inputs (uint8 pixels or cached features), labels, file paths."""
+    """One split ready for the loop: its rows (decoded pixels, or cached features), labels, file paths.
 
-    inputs: torch.Tensor
+    ``rows`` are read on demand (:class:`~.store.StoredRows`, or :class:`_DecodedEveryTime` when
+    streaming), so memory does not grow with the number of photos.
+    """
+
+    rows: "StoredRows | _DecodedEveryTime"
     labels: torch.Tensor
     paths: list[str]
+    pixels: bool
+
+    def inputs(self, positions) -> torch.Tensor:
+        """The model input of ``positions`` (a slice or index tensor): uint8 ``(N, 3, S, S)`` or features."""
+        rows = self.rows[positions]
+        return preprocessing.nchw(rows) if self.pixels else rows
+
+    def batches(self, order: torch.Tensor, batch_size: int):
+        """``(positions, inputs)`` per batch of ``order``; streamed photos are decoded ahead in workers."""
+        if isinstance(self.rows, _DecodedEveryTime):
+            yield from self.rows.batches(order, batch_size)
+            return
+        for start in range(0, len(order), batch_size):
+            index = order[start:start + batch_size]
+            yield index, self.inputs(index)
+
+    def subset(self, positions: torch.Tensor) -> "_Split":
+        """The photos at ``positions`` (this process's share of an evaluated split, under torchrun)."""
+        return _Split(self.rows.subset(positions), self.labels[positions],
+                      [self.paths[i] for i in positions.tolist()], self.pixels)
 
 
 @dataclass
@@ -157,6 +206,8 @@ class Training:
         self._running = threading.Event()
         self._running.set()
         self._resuming = run_dir is not None
+        self.reading = ""  # how the run reads its photos, once known: a key of READING
+        self.preparing_seconds: float | None = None
 
     @classmethod
     def resume(cls, run_dir: str | Path) -> "Training":
@@ -164,10 +215,14 @@ class Training:
         run_dir = Path(run_dir)
         try:
             settings = Settings.from_json((run_dir / "settings.json").read_text())
-        except (OSError, ValueError, TypeError) as error:
+        except (OSError, ValueError, TypeError, AttributeError) as error:  # AttributeError: JSON of another shape
             raise UserError(f"{run_dir}: not a run folder that can be resumed ({error})") from None
         if not can_resume(run_dir) and (run_dir / "metrics.csv").exists():
             raise UserError(f"{run_dir}: this run has finished; there is nothing to continue")
+        status = runstatus.read_status(run_dir)
+        if status is not None and status.state() == runstatus.RUNNING:
+            raise UserError(f"{run_dir}: another process (pid {status.pid} on {status.host}) is training this run; "
+                            "wait for it to end, or stop it there, before continuing it")
         return cls(settings, run_dir=run_dir)
 
     # control, from any thread
@@ -187,8 +242,17 @@ class Training:
 
     def _should_stop(self) -> bool:
         while not self._running.wait(0.1):
-            pass
-        return self._stop.is_set()
+            self._status(runstatus.heartbeat)  # a paused run is alive too
+        self._status(runstatus.heartbeat)  # throttled: writes at most every few seconds
+        # Under torchrun a stop asked of any process stops all of them at the same step.
+        return distributed.any_rank(self._stop.is_set())
+
+    def _status(self, change) -> None:
+        """Tell whoever watches the runs folder how this run goes (see core/runstatus.py): ``change`` is
+        ``runstatus.mark_running``, ``heartbeat`` or ``mark_ended``. Only the process that writes the run
+        folder may call it: under torchrun, rank 0."""
+        if distributed.is_main():
+            change(self.run_dir)
 
     # the generator
     def run(self) -> Iterator[Record]:
@@ -199,6 +263,9 @@ class Training:
         except Exception as error:
             if not is_out_of_memory(error):
                 raise
+        finally:  # finished, stopped, failed or closed: the run folder is no longer being written
+            self._status(runstatus.mark_ended)
+            distributed.finish()
         # Out of the except clause, the traceback that held the failed step's tensors is gone.
         release_cached_memory()
         raise UserError(self._out_of_memory_message())
@@ -213,15 +280,20 @@ class Training:
 
     def _run(self) -> Iterator[Record]:
         s = self.settings
+        started = time.perf_counter()
         configure_runtime()
         torch.manual_seed(s.seed)
         random.seed(s.seed)
-        self.device = pick_device(s.device)
+        self.device = distributed.start(pick_device(s.device))  # under torchrun: join the other processes
         self.precision = resolve_precision(self.device, s.precision)
-        dataset = load_dataset(s.data, seed=s.seed)
+        dataset = load_dataset(s.data, seed=s.seed, subset=s.subset)
         self.dataset = dataset
-        _make_run_dir(self.run_dir, clean=self._resuming)
-        write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
+        # Under torchrun rank 0 names the run folder and alone writes it; the others only agree on its name.
+        self.run_dir = Path(distributed.broadcast_object(str(self.run_dir)))
+        if distributed.is_main():
+            _make_run_dir(self.run_dir, clean=self._resuming)
+            self._status(runstatus.mark_running)
+            write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
 
         model, weights_id = self._build_model(dataset)
         recipe = s.recipe
@@ -231,7 +303,8 @@ class Training:
                 data = yield from self._extract_all(model, weights_id, dataset)
             else:
                 yield PhaseStarted("decoding", "Reading photos")
-                data = yield from self._decode_all(dataset)
+                data = yield from self._read_pixels(dataset)
+            yield Notice(f"Reading {READING[self.reading]}")
         except _Cancelled:
             yield self._finished(_State(), None, stopped=True, early=False)
             return
@@ -248,6 +321,8 @@ class Training:
                 continue
             if index > state.phase_index:
                 state.phase_index, state.epoch, state.stale_epochs = index, 0, 0
+            if self.preparing_seconds is None:
+                self.preparing_seconds = time.perf_counter() - started
             yield PhaseStarted(phase.name, phase.title, phase.epochs)
             optimizer = trainer.start_phase(phase, saved)
             saved = None  # the saved optimiser belongs to the phase the run stopped in
@@ -282,7 +357,7 @@ class Training:
             if best_path.exists():
                 self._save_model(model, "best.safetensors", dataset,
                                  {"val_accuracy": state.best_val, "test_accuracy": test_accuracy})
-        if not stopped:
+        if not stopped and distributed.is_main():
             # Only an unfinished run needs it (and a fine-tuning checkpoint is as big as the model twice).
             (self.run_dir / CHECKPOINT).unlink(missing_ok=True)
         yield self._finished(state, test_accuracy, stopped, early)
@@ -301,6 +376,10 @@ class Training:
             device=describe_device(self.device),
             seconds_per_epoch=times[len(times) // 2] if times else None,
             skipped=tuple(self.dataset.skipped),
+            reading=self.reading,
+            preparing_seconds=self.preparing_seconds,
+            train_images_per_second=_median([row.get("train_images_per_second") for row in state.history]),
+            world_size=distributed.world_size(),
         )
 
     # ---- pieces of run()
@@ -321,61 +400,147 @@ class Training:
         model = build_classifier(s.backbone, len(dataset.classes), s.recipe.head, s.image_size, state_dict)
         return model.to(self.device, memory_format=torch.channels_last), weights_id
 
-    def _decode_all(self, dataset: Dataset) -> Iterator[Record]:
-        """Every photo decoded once into uint8 pixels at the run's image size, kept in memory."""
+    def _read_pixels(self, dataset: Dataset) -> Iterator[Record]:
+        """Every photo's pixels at the run's image size: from the pixel store on disk, decoding there
+        what it lacks; or, when the store would pass its disk budget, decoded again every epoch."""
+        size = self.settings.image_size
+        store = pixel_store(size)
+        yield from self._notices(store)
+        digests = yield from self._digests_of(dataset)
+        missing = _missing(digests, store)
+        # Every process must read its photos the same way: streaming if any machine's cache would overflow.
+        if distributed.any_rank(not self._fits_disk_budget(store, len(missing))):
+            self.reading = "streaming"
+            return (yield from self._check_streamed(dataset, digests))
+        self.reading = "pixel-cache"
+        clock = _Clock(len(missing))
+        paths = _paths_by_digest(digests)
+        chunks = self._my_chunks(missing)
+        found_here: list[Skipped] = []
+        with store.writer(sum(map(len, chunks))) as writer:
+            for step, chunk in enumerate(chunks):
+                if self._should_stop():
+                    raise _Cancelled
+                if chunk:  # under torchrun, a process with less to do goes round with empty chunks
+                    problems = preprocessing.decode_into([paths[d][0] for d in chunk], size, writer.slots(len(chunk)))
+                    writer.commit([None if problem else digest for digest, problem in zip(chunk, problems)])
+                    found = _with_copies(problems, chunk, paths)
+                    dataset.drop(found)
+                    found_here += found
+                yield clock.progress("reading photos", _done_after(step, len(missing)))
+        store = self._store_of_all_ranks(store, dataset, found_here, lambda: pixel_store(size))
+        return self._splits_from(store, dataset, digests, pixels=True)
+
+    def _fits_disk_budget(self, store, new_rows: int) -> bool:
+        needed = new_rows * store.row_bytes
+        budget = self.settings.pixel_cache_gb * (1 << 30)
+        store.folder.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(store.folder).free
+        return store.disk_bytes() + needed <= budget and free - needed >= MIN_FREE_DISK
+
+    def _check_streamed(self, dataset: Dataset, digests: dict[str, dict[str, bytes]]) -> Iterator[Record]:
+        """Decode every photo once to find the unusable ones before the epochs (which then stream)."""
+        size = self.settings.image_size
+        paths = [path for split in digests.values() for path in split]
+        clock = _Clock(len(paths))
+        for done, problems in _DecodedEveryTime(paths, size).check():
+            if self._should_stop():
+                raise _Cancelled
+            dataset.drop(problems)
+            yield clock.progress("checking photos", done)
         data = {}
         for split, samples in dataset.splits.items():
             paths = [sample.path for sample in samples]
-            clock = _Clock(len(paths))
-            chunks, kept = [], []
-            for start in range(0, len(paths), EXTRACT_CHUNK):
-                if self._should_stop():
-                    raise _Cancelled
-                pixels, kept_here, skipped = preprocessing.decode_all(paths[start:start + EXTRACT_CHUNK],
-                                                                     self.settings.image_size)
-                dataset.drop(skipped)
-                chunks.append(pixels)
-                kept += [start + i for i in kept_here]
-                yield clock.progress(f"reading {split}", min(len(paths), start + EXTRACT_CHUNK))
-            size = self.settings.image_size
-            pixels = torch.cat(chunks) if chunks else torch.zeros(0, 3, size, size, dtype=torch.uint8)
-            labels = torch.tensor([samples[i].label for i in kept], dtype=torch.long)
-            data[split] = _Split(pixels, labels, [paths[i] for i in kept])
+            labels = torch.tensor([sample.label for sample in samples], dtype=torch.long)
+            data[split] = _Split(_DecodedEveryTime(paths, size), labels, paths, pixels=True)
         return data
 
-    def _extract_all(self, model: ImageClassifier, weights_id: str, dataset: Dataset) -> Iterator[Record]:
-        """Base features for every photo, from the cache where it has them, computing the rest."""
-        s = self.settings
-        cache = FeatureCache(s.backbone, weights_id, s.image_size)
-        frozen = frozen_copy(model)
+    def _digests_of(self, dataset: Dataset) -> Iterator[Record]:
+        """Each usable photo's content digest, per split ``{path: digest}``; unreadable files dropped."""
+        yield Progress("hashing photos", 0, sum(map(len, dataset.splits.values())), 0.0, math.inf)
+        digests = {}
+        for split, samples in dataset.splits.items():
+            paths = [sample.path for sample in samples]
+            found, unreadable = content_digests(paths)
+            dataset.drop(unreadable)
+            digests[split] = {path: digest for path, digest in zip(paths, found) if digest is not None}
+        return digests
+
+    def _splits_from(self, store, dataset: Dataset, digests, pixels: bool) -> dict[str, _Split]:
+        """The splits as lazy views of ``store``'s rows (photos found unusable are left out)."""
         data = {}
-        try:
-            for split, samples in dataset.splits.items():
-                paths = [sample.path for sample in samples]
-                digests, unreadable = _digests(paths)
-                dataset.drop(unreadable)
-                missing = [i for i, d in enumerate(digests) if d is not None and cache.get(d) is None]
-                clock = _Clock(len(missing))
-                for start in range(0, len(missing), EXTRACT_CHUNK):
-                    if self._should_stop():
-                        raise _Cancelled
-                    chunk = missing[start:start + EXTRACT_CHUNK]
-                    pixels, kept, skipped = preprocessing.decode_all([paths[i] for i in chunk], s.image_size)
-                    dataset.drop(skipped)
-                    features = self._features(frozen, pixels)
-                    for row, position in zip(features, kept):
-                        cache.put(digests[chunk[position]], row)
-                    yield clock.progress(f"extracting {split}", start + len(chunk))
-                rows = [(cache.get(d), i) for i, d in enumerate(digests) if d is not None]
-                rows = [(f, i) for f, i in rows if f is not None]
-                data[split] = _Split(
-                    torch.stack([f for f, _ in rows]) if rows else torch.zeros(0, model.feature_size),
-                    torch.tensor([samples[i].label for _, i in rows], dtype=torch.long),
-                    [paths[i] for _, i in rows],
-                )
-        finally:
-            cache.save()
+        for split, samples in dataset.splits.items():
+            usable = [sample for sample in samples if digests[split].get(sample.path) in store]
+            data[split] = _Split(
+                store.rows([digests[split][sample.path] for sample in usable]),
+                torch.tensor([sample.label for sample in usable], dtype=torch.long),
+                [sample.path for sample in usable],
+                pixels=pixels,
+            )
         return data
+
+    def _notices(self, store) -> Iterator[Record]:
+        for text in store.notices:
+            yield Notice(text)
+        store.notices.clear()
+
+    def _extract_all(self, model: ImageClassifier, weights_id: str, dataset: Dataset) -> Iterator[Record]:
+        """Base features for every photo, from the feature store where it has them, computing the rest."""
+        s = self.settings
+        store = feature_store(s.backbone, weights_id, s.image_size, model.feature_size)
+        yield from self._notices(store)
+        self.reading = "features"
+        digests = yield from self._digests_of(dataset)
+        missing = _missing(digests, store)
+        paths = _paths_by_digest(digests)
+        frozen = frozen_copy(model)
+        clock = _Clock(len(missing))
+        chunks = self._my_chunks(missing)
+        found_here: list[Skipped] = []
+        with store.writer(sum(map(len, chunks))) as writer:
+            for step, chunk in enumerate(chunks):
+                if self._should_stop():
+                    raise _Cancelled
+                if chunk:  # under torchrun, a process with less to do goes round with empty chunks
+                    rows = np.empty((len(chunk), s.image_size, s.image_size, 3), dtype=np.uint8)
+                    problems = preprocessing.decode_into([paths[d][0] for d in chunk], s.image_size, rows)
+                    found = _with_copies(problems, chunk, paths)
+                    dataset.drop(found)
+                    found_here += found
+                    kept = [i for i, problem in enumerate(problems) if problem is None]
+                    writer.slots(len(kept))[:] = self._features(frozen, preprocessing.nchw(rows[kept])).numpy()
+                    writer.commit([chunk[i] for i in kept])
+                yield clock.progress("extracting features", _done_after(step, len(missing)))
+        store = self._store_of_all_ranks(
+            store, dataset, found_here, lambda: feature_store(s.backbone, weights_id, s.image_size, model.feature_size))
+        return self._splits_from(store, dataset, digests, pixels=False)
+
+    # ---- work shared out under torchrun
+
+    def _my_chunks(self, missing: list[bytes]) -> list[list[bytes]]:
+        """This process's chunks of the photos its store lacks. Under torchrun the processes of each
+        machine share out what that machine's cache lacks (two machines may have caches of their own),
+        and every process goes round its loop as many times as the busiest one (which also makes every
+        process list what its cache lacks before any of them writes to it)."""
+        chunks = distributed.share_in_chunks(missing, EXTRACT_CHUNK, distributed.local_rank(),
+                                             distributed.local_world_size())
+        return distributed.pad_steps(chunks)
+
+    def _store_of_all_ranks(self, store, dataset: Dataset, found_here: list[Skipped], reopen):
+        """Under torchrun, once every process has written its shards: drop the photos the others found
+        unusable too (every process must keep the same photos), and open the store again (``reopen()``)
+        to see every shard; ``store`` itself without torchrun."""
+        if not distributed.launched():
+            return store
+        # Gathering waits for every process, so every shard is in place when it returns.
+        known = {item.path for item in found_here}
+        elsewhere = []
+        for item in distributed.gather_lists(found_here):
+            if item.path not in known:
+                known.add(item.path)
+                elsewhere.append(item)
+        dataset.drop(elsewhere)
+        return reopen()
 
     @torch.inference_mode()
     def _features(self, model: ImageClassifier, pixels: torch.Tensor) -> torch.Tensor:
@@ -387,13 +552,19 @@ class Training:
         out = map_in_batches(batch_features, len(pixels), EVAL_BATCH)
         return torch.cat(out) if out else torch.zeros(0, model.feature_size)
 
+    # Under torchrun only rank 0 writes the run folder (the others hold the same model and numbers).
+
     def _save_model(self, model: ImageClassifier, name: str, dataset: Dataset, metrics: dict) -> None:
+        if not distributed.is_main():
+            return
         s = self.settings
         info = model_info(model, dataset.classes, s.image_size, s.backbone, s.recipe.head, s.strategy,
                           {k: v for k, v in metrics.items() if v is not None})
         save_model(self.run_dir / name, model, info)
 
     def _write_metrics(self, history: list[dict]) -> None:
+        if not distributed.is_main():
+            return
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(history[0]))
         writer.writeheader()
@@ -401,6 +572,8 @@ class Training:
         write_atomically(self.run_dir / "metrics.csv", lambda t: Path(t).write_text(buffer.getvalue()))
 
     def _save_checkpoint(self, model, optimizer, state: _State, generator: torch.Generator) -> None:
+        if not distributed.is_main():
+            return
         checkpoint = {
             "model": self._changing_weights(model),
             "optimizer": optimizer.state_dict(),
@@ -437,8 +610,103 @@ class _Cancelled(Exception):
     pass
 
 
+class _DecodedEveryTime:
+    """A split's photos decoded whenever they are needed: the way a run reads them when the pixel
+    store would pass its disk budget. Training batches are decoded ahead in DataLoader worker
+    processes; validation slices in threads. Unusable files were dropped by :meth:`check` first."""
+
+    def __init__(self, paths: list[str], size: int):
+        self.paths = paths
+        self.size = size
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, positions) -> torch.Tensor:
+        chosen = [self.paths[i] for i in range(len(self.paths))[positions]] if isinstance(positions, slice) \
+            else [self.paths[i] for i in positions.tolist()]
+        rows = np.empty((len(chosen), self.size, self.size, 3), dtype=np.uint8)
+        _raise_if_unusable(preprocessing.decode_into(chosen, self.size, rows))
+        return torch.from_numpy(rows)
+
+    def subset(self, positions: torch.Tensor) -> "_DecodedEveryTime":
+        return _DecodedEveryTime([self.paths[i] for i in positions.tolist()], self.size)
+
+    def batches(self, order: torch.Tensor, batch_size: int):
+        batches = [order[start:start + batch_size].tolist() for start in range(0, len(order), batch_size)]
+        for positions, rows, problems in self._loader(batches, check_only=False):
+            _raise_if_unusable(problems)
+            yield positions, preprocessing.nchw(rows)
+
+    def check(self):
+        """``(photos done, files found unusable)`` as the photos are decoded once, in chunks."""
+        chunks = [list(range(start, min(len(self.paths), start + EXTRACT_CHUNK)))
+                  for start in range(0, len(self.paths), EXTRACT_CHUNK)]
+        done = 0
+        for positions, _, problems in self._loader(chunks, check_only=True):
+            done += len(positions) + len(problems)
+            yield done, problems
+
+    def _loader(self, batches: list[list[int]], check_only: bool):
+        from torch.utils.data import DataLoader
+
+        return DataLoader(_PhotoFiles(self.paths, self.size, check_only), batch_sampler=batches,
+                          num_workers=STREAM_WORKERS, collate_fn=_collate_photos, prefetch_factor=4)
+
+
+class _PhotoFiles:
+    """Photos by position, decoded in a DataLoader worker: ``(position, pixels or None, Skipped or None)``."""
+
+    def __init__(self, paths: list[str], size: int, check_only: bool):
+        self.paths, self.size, self.check_only = paths, size, check_only
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, position: int):
+        try:
+            pixels = load_pixels(self.paths[position], self.size)
+        except UnusableImage as reason:
+            return position, None, Skipped(self.paths[position], str(reason))
+        return position, None if self.check_only else torch.from_numpy(pixels), None
+
+
+def _collate_photos(items):
+    """A batch of :class:`_PhotoFiles` items: positions and pixels of the usable ones, the problems."""
+    usable = [(position, pixels) for position, pixels, problem in items if problem is None]
+    positions = torch.tensor([position for position, _ in usable], dtype=torch.long)
+    rows = torch.stack([pixels for _, pixels in usable]) if usable and usable[0][1] is not None else None
+    return positions, rows, [problem for _, _, problem in items if problem is not None]
+
+
+def _raise_if_unusable(problems) -> None:
+    """A photo that was usable when the run began and is not now: it changed or vanished mid-run."""
+    for problem in problems:
+        if problem is not None:
+            raise DataError(f"{problem.path}: {problem.reason} (it could be read when the run began; "
+                            "was it changed or removed during the run?)")
+
+
+class _TopAndHead(nn.Module):
+    """What fine-tuning trains of a pretrained classifier: the base's top block, pooling, the head."""
+
+    def __init__(self, model: ImageClassifier):
+        super().__init__()
+        self.top, self.head = model.top, model.head
+        self.pool_or_flatten = model.pool_or_flatten
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.pool_or_flatten(self.top(x)))
+
+
 class _Loop:
-    """Epochs over prepared data: cached features (head only) or pixels (through the whole model)."""
+    """Epochs over prepared data: cached features (head only) or pixels (through the whole model).
+
+    Under torchrun every process runs this loop on its share of the photos: the part of the model
+    that a phase trains runs in DistributedDataParallel for the training steps (which averages the
+    gradients), and the numbers of each epoch are summed over the processes, so that every process
+    takes the same decisions.
+    """
 
     def __init__(self, training: Training, model: ImageClassifier, data: dict[str, _Split], on_features: bool):
         self.t = training
@@ -454,6 +722,13 @@ class _Loop:
         self.phase: _Phase | None = None
         self.frozen_lower = self.frozen_top = None
         self._frozen_outputs: dict[int, torch.Tensor | None] = {}  # per split, see FROZEN_OUTPUT_BUDGET
+        self.trained: nn.Module = model  # the part the phase trains, after the frozen part (see start_phase)
+        self.synced: nn.Module = model  # the same in DistributedDataParallel, for training steps under torchrun
+        self.augmenting = self.generator  # draws the augmentations (see _augmentation_generator)
+        # Under torchrun each process measures its own share of the validation and test photos.
+        self.evaluated = {name: split.subset(distributed.eval_positions(len(split.labels)))
+                          if distributed.launched() else split
+                          for name, split in data.items() if name != "train"}
 
     def _fold_frozen_parts(self) -> None:
         """Folded copies of the frozen parts of a pretrained base, used for its forward passes."""
@@ -474,6 +749,9 @@ class _Loop:
             model.top.requires_grad_(True)
             if self.device.type == "cpu" and self.t.precision == "bf16":
                 depthwise_in_float32(model.top)
+        self.trained = self._trained_part(phase)
+        self.synced = self.trained  # let go of the last phase's wrapper (and its gradient hooks) first
+        self.synced = distributed.synchronized(self.trained, self.device)
         params = [p for p in model.parameters() if p.requires_grad]
         # Keras's RMSprop, which the lecture's learning rates were tuned for: rho 0.9, epsilon 1e-7.
         optimizer = torch.optim.RMSprop(params, lr=phase.lr, alpha=0.9, eps=1e-7)
@@ -481,6 +759,14 @@ class _Loop:
             optimizer.load_state_dict(saved[0])
             self.generator.set_state(saved[1])
         return optimizer
+
+    def _trained_part(self, phase: _Phase) -> nn.Module:
+        """The part of the model that ``phase`` trains, which a training step runs after the frozen part:
+        the whole model from scratch; the head on cached features or a frozen base; the top block and
+        the head when fine-tuning."""
+        if not self.s.recipe.pretrained:
+            return self.model
+        return _TopAndHead(self.model) if phase.train_top else self.model.head
 
     def _train_mode(self) -> None:
         if self.s.recipe.pretrained:
@@ -490,16 +776,15 @@ class _Loop:
             self.model.train()
 
     def _logits(self, inputs: torch.Tensor, training: bool) -> torch.Tensor:
+        trained = self.synced if training else self.trained  # gradients are averaged in training steps only
         if self.on_features:
-            return self.model.head(inputs.to(self.device, non_blocking=True))
+            return trained(inputs.to(self.device, non_blocking=True))
         x = preprocessing.to_input(inputs, self.device)
         if training and self.s.augmentation.active:
-            x = preprocessing.augment(x, self.s.augmentation, self.generator)
-        if not self.s.recipe.pretrained:
-            return self.model(x)
-        features = self.model.features(x, lower_grad=False, top_grad=training and self.phase.train_top,
-                                       lower=self.frozen_lower, top=self.frozen_top)
-        return self.model.head(features)
+            x = preprocessing.augment(x, self.s.augmentation, self.augmenting)
+        if self.frozen_lower is not None:  # a pretrained base: its frozen part first
+            x = self._through_frozen(x)
+        return trained(x)
 
     def _loss(self, logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, int]:
         logits = logits.float()
@@ -514,20 +799,23 @@ class _Loop:
     def epoch(self, phase: _Phase, epoch: int, optimizer) -> Iterator[Record]:
         """Train one epoch and validate; the EpochDone record, or None when stopped."""
         train = self.data["train"]
-        n = len(train.labels)
         batch_size = self.s.batch_size
+        order = torch.randperm(len(train.labels), generator=self.generator)  # the same in every process
+        if self.s.steps_per_epoch:  # the lecture's steps_per_epoch: a bounded epoch on a big set
+            order = order[:self.s.steps_per_epoch * batch_size * distributed.world_size()]
+        order = distributed.shard_order(order)  # this process's photos: all of them without torchrun
+        self.augmenting = self._augmentation_generator()
+        n = len(order)
         batches = math.ceil(n / batch_size)
-        order = torch.randperm(n, generator=self.generator)
         self._train_mode()
         started = time.perf_counter()
         total_loss = total_correct = seen = 0
-        for batch in range(batches):
+        for batch, (index, inputs) in enumerate(train.batches(order, batch_size)):
             if self.t._should_stop():
                 return None
-            index = order[batch * batch_size:(batch + 1) * batch_size]
             labels = train.labels[index].to(self.device, non_blocking=True)
             with autocast(self.device, self.t.precision):
-                logits = self._logits(train.inputs[index], training=True)
+                logits = self._logits(inputs, training=True)
             loss, correct = self._loss(logits, labels)
             optimizer.zero_grad(set_to_none=True)
             self.scaler.scale(loss).backward()
@@ -543,14 +831,26 @@ class _Loop:
             yield BatchDone(phase.name, epoch + 1, phase.epochs, batch + 1, batches, float(loss.detach()), correct / size,
                             rate, remaining / rate if rate else math.inf)
         seconds = time.perf_counter() - started
-        val_loss, val_accuracy = self.validate(self.data["validation"])
+        total_loss, total_correct, seen = distributed.sum_over_ranks(total_loss, total_correct, seen)
+        val_loss, val_accuracy = self.validate(self.evaluated["validation"])
         epoch_seconds = time.perf_counter() - started
         return EpochDone(phase.name, epoch + 1, phase.epochs, total_loss / seen, total_correct / seen,
                          val_loss, val_accuracy, epoch_seconds, seen / seconds,
                          epoch_seconds * (phase.epochs - epoch - 1), improved=False)
 
+    def _augmentation_generator(self) -> torch.Generator:
+        """What draws this epoch's augmentations: the shuffling generator in a single process; under
+        torchrun one per process (they augment different photos), seeded from the shared generator so
+        that every process keeps the same shuffling and a resumed run repeats them."""
+        if not distributed.launched():
+            return self.generator
+        seed = int(torch.randint(0, 1 << 62, (1,), generator=self.generator))
+        return torch.Generator().manual_seed(seed + distributed.rank())
+
     @torch.no_grad()
     def validate(self, split: _Split) -> tuple[float, float]:
+        """Loss and accuracy on ``split``; under torchrun on this process's share of it, summed over every
+        process, so that all get the same numbers."""
         self.model.eval()
         frozen_outputs = self._frozen_outputs_of(split)
 
@@ -558,15 +858,16 @@ class _Loop:
             labels = split.labels[start:stop].to(self.device)
             with autocast(self.device, self.t.precision):
                 if frozen_outputs is None:
-                    logits = self._logits(split.inputs[start:stop], training=False)
+                    logits = self._logits(split.inputs(slice(start, stop)), training=False)
                 else:
-                    logits = self._logits_after_frozen(frozen_outputs[start:stop])
+                    logits = self.trained(frozen_outputs[start:stop])
             loss, correct = self._loss(logits, labels)
             return float(loss) * len(labels), correct
 
         sums = map_in_batches(batch_loss, len(split.labels), EVAL_BATCH)
-        n = max(1, len(split.labels))
-        return sum(loss for loss, _ in sums) / n, sum(correct for _, correct in sums) / n
+        loss, correct, n = distributed.sum_over_ranks(sum(loss for loss, _ in sums),
+                                                      sum(correct for _, correct in sums), len(split.labels))
+        return loss / max(1, n), correct / max(1, n)
 
     def _frozen_outputs_of(self, split: _Split) -> torch.Tensor | None:
         """What the frozen part of a pretrained base makes of ``split``'s photos, computed once per
@@ -577,7 +878,7 @@ class _Loop:
         if key not in self._frozen_outputs:
             def frozen_batch(start: int, stop: int) -> torch.Tensor:
                 with autocast(self.device, self.t.precision):
-                    return self._frozen_part(split.inputs[start:stop])
+                    return self._frozen_part(split.inputs(slice(start, stop)))
 
             n, head = len(split.labels), min(len(split.labels), EVAL_BATCH)
             first = frozen_batch(0, head)  # its size tells whether all of them fit the budget
@@ -589,26 +890,28 @@ class _Loop:
         return self._frozen_outputs[key]
 
     def _frozen_part(self, pixels: torch.Tensor) -> torch.Tensor:
-        x = preprocessing.to_input(pixels, self.device)
-        if self.frozen_top is not None:  # the whole base is frozen: its pooled features
-            return self.model.features(x, lower_grad=False, top_grad=False, lower=self.frozen_lower,
-                                       top=self.frozen_top)
-        return self.frozen_lower(self.model.normalize(x))
+        return self._through_frozen(preprocessing.to_input(pixels, self.device))
 
-    def _logits_after_frozen(self, x: torch.Tensor) -> torch.Tensor:
-        if self.frozen_top is None:
-            x = self.model.pool_or_flatten(self.model.top(x))
-        return self.model.head(x)
+    def _through_frozen(self, x: torch.Tensor) -> torch.Tensor:
+        """The frozen part of a pretrained base on model input ``x``, without a graph: its pooled features
+        when all of it is frozen, else the output map of its lower part (the top block trains)."""
+        with torch.no_grad():
+            if self.frozen_top is not None:
+                return self.model.features(x, lower=self.frozen_lower, top=self.frozen_top)
+            return self.frozen_lower(self.model.normalize(x))
 
     def test_accuracy(self, best_path: Path) -> float:
-        """Accuracy of the best weights on the test split (the current ones if none was saved)."""
-        if best_path.exists():
-            from .modelfile import read_info
+        """Accuracy of the best weights on the test split (the current ones if none was saved). Under
+        torchrun rank 0 reads them and sends them to the others (the run folder may be its own)."""
+        if distributed.broadcast_object(best_path.exists()):
+            if distributed.is_main():
+                from .modelfile import read_info
 
-            _, tensors = read_info(best_path)
-            self.model.load_state_dict(tensors, strict=False)
+                _, tensors = read_info(best_path)
+                self.model.load_state_dict(tensors, strict=False)
+            distributed.broadcast_weights(self.model)
             self._fold_frozen_parts()
-        return self.validate(self.data["test"])[1]
+        return self.validate(self.evaluated["test"])[1]
 
 
 # ---- helpers -----------------------------------------------------------------------------------
@@ -624,15 +927,30 @@ class _Clock:
         return Progress(phase, done, self.total, rate, (self.total - done) / rate if rate else math.inf)
 
 
-def _digests(paths: list[str]) -> tuple[list[bytes | None], list[Skipped]]:
-    digests, unreadable = [], []
-    for path in paths:
-        try:
-            digests.append(content_digest(path))
-        except OSError as error:
-            digests.append(None)
-            unreadable.append(Skipped(path, f"cannot be read ({error.strerror or error})"))
-    return digests, unreadable
+def _paths_by_digest(digests: dict[str, dict[str, bytes]]) -> dict[bytes, list[str]]:
+    """Every path of each content (a photo may be in the folder twice, under two names)."""
+    paths: dict[bytes, list[str]] = {}
+    for split in digests.values():
+        for path, digest in split.items():
+            paths.setdefault(digest, []).append(path)
+    return paths
+
+
+def _with_copies(problems: list[Skipped | None], chunk: list[bytes], paths: dict[bytes, list[str]]) -> list[Skipped]:
+    """The files found unusable, each with every other file of the same content."""
+    return [Skipped(path, problem.reason) for problem, digest in zip(problems, chunk) if problem is not None
+            for path in paths[digest]]
+
+
+def _done_after(step: int, total: int) -> int:
+    """About how many of ``total`` photos the processes of this machine have done after ``step`` rounds."""
+    return min(total, (step + 1) * EXTRACT_CHUNK * distributed.local_world_size())
+
+
+def _missing(digests: dict[str, dict[str, bytes]], store) -> list[bytes]:
+    """The distinct digests of all splits that ``store`` lacks, in a stable order."""
+    wanted = dict.fromkeys(d for split in digests.values() for d in split.values())
+    return [digest for digest in wanted if digest not in store]
 
 
 def _better(record: EpochDone, state: _State) -> bool:
@@ -649,8 +967,13 @@ def _history_row(phase: str, epoch: int, record: EpochDone) -> dict:
     return {
         "phase": phase, "epoch": epoch, "loss": round(record.loss, 6), "accuracy": round(record.accuracy, 6),
         "val_loss": round(record.val_loss, 6), "val_accuracy": round(record.val_accuracy, 6),
-        "seconds": round(record.seconds, 3),
+        "seconds": round(record.seconds, 3), "train_images_per_second": round(record.images_per_second, 2),
     }
+
+
+def _median(values: list) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    return values[len(values) // 2] if values else None
 
 
 def _make_run_dir(run_dir: Path, clean: bool) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -38,18 +41,51 @@ LAYOUT_TEXT = {
     "class-folders": "one folder per class, not split yet: it is split {fractions} for each class when "
                      "training (or make a split copy now)",
     "flat": "a flat folder whose file names start with the class (cat.12.jpg): labels come from the names; it "
-            "is split for each class when training (or make a split copy now)",
+            "is split {fractions} for each class when training (or make a split copy now)",
 }
 SAMPLES_PER_CLASS = 12
 IMBALANCE_RATIO = 1.5
 SPLIT_TITLES = {"train": "Training", "validation": "Validation", "test": "Test"}
+ALL_TITLE = "All"
+SUBSET_IDS = {"all": 0, "lecture": 1}  # the radio buttons' ids in their group
+_SET_ASIDE = re.compile(r"\(\+(\d+) set aside\)")
 
 
-def load(folder: str, seed: int = 0):
-    """Scan ``folder`` (runs in a worker): the :class:`~catdog_gui.core.datasets.Dataset`."""
-    from ..core.datasets import load_dataset
+def load(folder: str, seed: int = 0, subset: str = "all"):
+    """Scan ``folder`` (runs in a worker): the :class:`~catdog_gui.core.datasets.Dataset`.
 
-    return load_dataset(folder, seed=seed)
+    The lecture's subset is used when ``subset`` asks for it and the folder offers it; a folder too
+    small for it, or no bigger than it, uses every photo (``Dataset.subset`` says which was used).
+    """
+    from ..core.datasets import load_dataset, subset_offered
+
+    dataset = load_dataset(folder, seed=seed)
+    if subset == "lecture" and subset_offered(dataset):
+        dataset = load_dataset(folder, seed=seed, subset=subset)
+    return dataset
+
+
+def subset_choice_texts(dataset) -> tuple[str, str]:
+    """The labels of the two choices, with the photos each would use."""
+    from ..core.datasets import LECTURE_COUNTS, subset_sizes
+
+    sizes = subset_sizes(dataset)
+    train, validation, test = LECTURE_COUNTS
+    return (f"Use every photo ({sizes['all']})",
+            f"Use the lecture's subset: {train}/{validation}/{test} per class ({sizes['lecture']} photos)")
+
+
+def set_aside_text(dataset) -> str:
+    """Under the counts table: how many photos are set aside and why, else ``""``."""
+    from ..core.datasets import UNSPLIT
+
+    total = dataset.unused_total()
+    if not total:
+        return ""
+    where = (" The folder is not split yet, so they are counted in the All column only."
+             if UNSPLIT in dataset.unused else "")
+    return (f"{total} photos are {dataset.unused_reason}.{where} Choose “Use every photo” above to "
+            "train on them too.")
 
 
 def make_split(source: str, out: str, counts: tuple[int, int, int], seed: int) -> str:
@@ -159,6 +195,7 @@ class DataPanel(QWidget):
 
     settings_group = "data"
     last_folder = Setting("")
+    subset = Setting("all")  # the photos to train on when the folder offers the lecture's subset
 
     dataset_loaded = Signal(object)
     dataset_failed = Signal(str)
@@ -201,6 +238,7 @@ class DataPanel(QWidget):
         self.layout_label = QLabel()
         self.layout_label.setWordWrap(True)
         layout.addWidget(self.layout_label)
+        layout.addWidget(self._build_subset_choice())
 
         self.pages = QStackedWidget()
         self.empty_page = QLabel(
@@ -235,6 +273,10 @@ class DataPanel(QWidget):
         self.counts_note = QLabel("Bar length: share of the largest class in the same column.")
         self.counts_note.setStyleSheet("color: #555;")
         counts_layout.addWidget(self.counts_note)
+        self.set_aside_note = QLabel()
+        self.set_aside_note.setWordWrap(True)
+        self.set_aside_note.hide()
+        counts_layout.addWidget(self.set_aside_note)
         left_layout.addWidget(counts_box, 0)
         self.skipped_box = QGroupBox("Files left out")
         skipped_layout = QVBoxLayout(self.skipped_box)
@@ -266,6 +308,22 @@ class DataPanel(QWidget):
         self.content_page = splitter
         layout.addWidget(self.pages, 1)
 
+    def _build_subset_choice(self) -> QGroupBox:
+        """Every photo, or the lecture's subset: shown when the folder has more photos than the subset."""
+        self.subset_box = QGroupBox("Photos to train on")
+        row = QHBoxLayout(self.subset_box)
+        self.every_photo_button = QRadioButton("Use every photo")
+        self.lecture_subset_button = QRadioButton("Use the lecture's subset")
+        self.subset_buttons = QButtonGroup(self)
+        for subset, button in (("all", self.every_photo_button), ("lecture", self.lecture_subset_button)):
+            self.subset_buttons.addButton(button, SUBSET_IDS[subset])
+            row.addWidget(button)
+        row.addStretch(1)
+        # Clicks only: the buttons set from a loaded folder must not read it again.
+        self.subset_buttons.idClicked.connect(self._on_subset_clicked)
+        self.subset_box.hide()
+        return self.subset_box
+
     # ---- actions
 
     def open_folder(self, folder: str | Path, seed: int = 0) -> None:
@@ -277,7 +335,7 @@ class DataPanel(QWidget):
         self.banner.hide()
         self.folder_label.setText(f"Reading {folder} …")
         self._set_busy(True)
-        worker = GeneratorWorker(load, folder, seed, name="scan dataset")
+        worker = GeneratorWorker(load, folder, seed, self.subset, name="scan dataset")
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
@@ -290,11 +348,19 @@ class DataPanel(QWidget):
         if folder:
             self.open_folder(folder)
 
+    def _on_subset_clicked(self, button_id: int) -> None:
+        subset = next(name for name, i in SUBSET_IDS.items() if i == button_id)
+        if subset == self.subset and (self.dataset is None or self.dataset.subset == subset):
+            return
+        self.subset = subset
+        if self.dataset is not None:
+            self.open_folder(self.dataset.root)
+
     def _on_split_clicked(self) -> None:
         if self.dataset is None:
             return
-        per_class = {}
-        for row in self.dataset.counts().values():
+        per_class = {}  # every usable photo: the split copy does not follow the subset
+        for row in [*self.dataset.counts().values(), *self.dataset.unused_counts().values()]:
             for name, n in row.items():
                 per_class[name] = per_class.get(name, 0) + n
         dialog = SplitDialog(self.dataset.root, min(per_class.values()), self)
@@ -336,6 +402,8 @@ class DataPanel(QWidget):
         message = describe_error(error)
         self.banner.show_message(message, "error")
         self.folder_label.setText(self.dataset.root if self.dataset else "No folder chosen yet.")
+        if self.dataset is not None:
+            self._show_subset_choice(self.dataset)  # the choice shown is the one still in use
         self.dataset_failed.emit(message)
 
     def _on_finished(self) -> None:
@@ -350,6 +418,7 @@ class DataPanel(QWidget):
         self.split_button.setEnabled(not busy and not locked and self.dataset is not None
                                      and self.dataset.layout != "lecture")
         self.split_button.setVisible(self.dataset is not None and self.dataset.layout != "lecture")
+        self.subset_box.setEnabled(not busy and not locked)
 
     def set_locked(self, locked: bool) -> None:
         """While a run trains, the dataset cannot change."""
@@ -369,6 +438,8 @@ class DataPanel(QWidget):
         self.counts_table.setRowCount(0)
         self.counts_table.setColumnCount(0)
         self.skipped_box.setTitle("Files left out")
+        self.subset_box.hide()
+        self.set_aside_note.hide()
         self.pages.setCurrentWidget(self.empty_page)
         self._set_busy(False)
 
@@ -376,42 +447,67 @@ class DataPanel(QWidget):
         counts = dataset.counts()
         self.folder_label.setText(dataset.root)
         self.folder_label.setToolTip(dataset.root)
-        total = sum(sum(row.values()) for row in counts.values())
+        total = sum(sum(row.values()) for row in counts.values())  # what a run on this folder uses
         fractions = "70 / 15 / 15 %"
         layout_text = LAYOUT_TEXT[dataset.layout].format(fractions=fractions)
+        aside = dataset.unused_total()
         self.layout_label.setText(
             f"<b>Layout:</b> {layout_text}.<br><b>{total}</b> usable images in <b>{len(dataset.classes)}</b> "
             f"classes: {', '.join(dataset.classes)}."
+            + (f" <b>{aside}</b> more are set aside (see below)." if aside else "")
         )
         warning = imbalance_warning(counts)
         if warning:
             self.imbalance.show_message(warning, "warning")
         else:
             self.imbalance.hide()
-        self._fill_counts(dataset.classes, counts)
+        self._show_subset_choice(dataset)
+        self._fill_counts(dataset.classes, counts, dataset.unused_counts())
+        self.set_aside_note.setText(set_aside_text(dataset))
+        self.set_aside_note.setVisible(bool(aside))
         self._fill_skipped(dataset.skipped)
         self._show_samples(dataset)
         self.pages.setCurrentWidget(self.content_page)
         self._set_busy(False)
 
-    def _fill_counts(self, classes: list[str], counts: dict[str, dict[str, int]]) -> None:
+    def _show_subset_choice(self, dataset) -> None:
+        from ..core.datasets import subset_offered
+
+        offered = subset_offered(dataset)
+        self.subset_box.setVisible(offered)
+        if offered:
+            every, lecture = subset_choice_texts(dataset)
+            self.every_photo_button.setText(every)
+            self.lecture_subset_button.setText(lecture)
+            self.subset_buttons.button(SUBSET_IDS[dataset.subset]).setChecked(True)
+
+    def _fill_counts(self, classes: list[str], counts: dict[str, dict[str, int]],
+                     unused: dict[str, dict[str, int]] | None = None) -> None:
+        """Photos used per split and class, with those set aside in brackets; set-aside photos of a
+        folder not split yet belong to no split and show in the All column only."""
+        unused = unused or {}
         splits = [s for s in ("train", "validation", "test") if s in counts]
         table = self.counts_table
         table.clear()
         table.setRowCount(len(classes) + 1)
         table.setColumnCount(len(splits) + 1)
-        table.setHorizontalHeaderLabels([SPLIT_TITLES[s] for s in splits] + ["All"])
+        table.setHorizontalHeaderLabels([SPLIT_TITLES[s] for s in splits] + [ALL_TITLE])
         table.setVerticalHeaderLabels(list(classes) + ["Total"])
         columns = [[counts[s][c] for c in classes] for s in splits]
         columns.append([sum(counts[s][c] for s in splits) for c in classes])
-        for column, values in enumerate(columns):
+        aside = [[unused.get(s, {}).get(c, 0) for c in classes] for s in splits]
+        aside.append([sum(row.get(c, 0) for row in unused.values()) for c in classes])
+        for column, (values, set_aside) in enumerate(zip(columns, aside)):
             top = max(values) or 1
-            for row, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
+            for row, (value, extra) in enumerate(zip(values, set_aside)):
+                item = QTableWidgetItem(_count_text(value, extra))
                 item.setData(VALUE_ROLE, value / top)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-            total = QTableWidgetItem(str(sum(values)))
+            total = QTableWidgetItem(_count_text(sum(values), sum(set_aside)))
+            # Columns with "(+N set aside)" as wide as their text; the others share the rest.
+            mode = QHeaderView.ResizeMode.ResizeToContents if any(set_aside) else QHeaderView.ResizeMode.Stretch
+            table.horizontalHeader().setSectionResizeMode(column, mode)
             font = total.font()
             font.setBold(True)
             total.setFont(font)
@@ -424,10 +520,19 @@ class DataPanel(QWidget):
 
     def count_of(self, split: str, class_name: str) -> int:
         """The count shown for ``class_name`` in ``split`` (what the user sees in the table)."""
-        splits = [self.counts_table.horizontalHeaderItem(c).text() for c in range(self.counts_table.columnCount())]
-        rows = [self.counts_table.verticalHeaderItem(r).text() for r in range(self.counts_table.rowCount())]
-        item = self.counts_table.item(rows.index(class_name), splits.index(SPLIT_TITLES.get(split, split)))
-        return int(item.text())
+        return int(self._count_item(split, class_name).text().split()[0])
+
+    def set_aside_of(self, split: str, class_name: str) -> int:
+        """The photos shown as set aside for ``class_name`` in ``split`` (``"all"``: the All column)."""
+        found = _SET_ASIDE.search(self._count_item(split, class_name).text())
+        return int(found.group(1)) if found else 0
+
+    def _count_item(self, split: str, class_name: str) -> QTableWidgetItem:
+        table = self.counts_table
+        titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+        title = ALL_TITLE if split == "all" else SPLIT_TITLES.get(split, split)
+        return table.item(rows.index(class_name), titles.index(title))
 
     def add_skipped(self, root: str, skipped) -> None:
         """List files that a run on this folder could not use: damaged files are found only when a run
@@ -473,3 +578,7 @@ class DataPanel(QWidget):
                     paths.append(by_class[label][i])
                     captions.append(dataset.classes[label])
         self.thumbnails.show_images(paths, captions)
+
+
+def _count_text(used: int, set_aside: int) -> str:
+    return f"{used} (+{set_aside} set aside)" if set_aside else str(used)

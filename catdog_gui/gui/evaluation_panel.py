@@ -53,9 +53,10 @@ class EvaluationResult:
 
 
 def evaluate_job(model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
-                 cancel: CancelToken | None = None) -> EvaluationResult:
+                 cancel: CancelToken | None = None, subset: str = "all") -> EvaluationResult:
     """Evaluate a model file on a dataset's test split (its validation split if it has no test photos),
-    or on every photo of a labelled folder (runs in a worker; ``cancel`` stops it between chunks)."""
+    or on every photo of a labelled folder (runs in a worker; ``cancel`` stops it between chunks).
+    ``seed`` and ``subset`` are the run's, so the split is the one it was trained with."""
     from ..core.datasets import load_dataset
     from ..core.evaluation import evaluate, evaluate_samples
     from ..core.prediction import Predictor
@@ -65,7 +66,7 @@ def evaluate_job(model_path: str, data: str, seed: int = 0, whole_folder: bool =
     if whole_folder:
         return EvaluationResult(evaluate(predictor, data, progress), model_path, data, "folder",
                                 predictor.describe_device())
-    dataset = load_dataset(data, seed=seed)
+    dataset = load_dataset(data, seed=seed, subset=subset)
     split = "test" if dataset.splits.get("test") else "validation"
     samples = [(s.path, dataset.classes[s.label]) for s in dataset.splits[split]]
     result = evaluate_samples(predictor, samples, [], progress, data, dataset.classes)
@@ -190,7 +191,8 @@ class EvaluationPanel(QWidget):
 
     # ---- running
 
-    def evaluate(self, model_path: str, data: str, seed: int = 0, whole_folder: bool = False) -> None:
+    def evaluate(self, model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
+                 subset: str = "all") -> None:
         """Evaluate ``model_path`` on ``data`` in the background (a newer request replaces an older one)."""
         self._model_path = model_path
         self.banner.hide()
@@ -199,7 +201,7 @@ class EvaluationPanel(QWidget):
             self._worker.quit()  # superseded: its result would be dropped anyway
         token = CancelToken()
         worker = GeneratorWorker(evaluate_job, model_path, data, seed, whole_folder, token, controller=token,
-                                 name="evaluation", nice=BACKGROUND_NICE)
+                                 name="evaluation", nice=BACKGROUND_NICE, subset=subset)
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)

@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
         if dataset is None or self.engine is None:
             return
         try:
-            settings = self.strategy_panel.build_settings(dataset.root)
+            settings = self.strategy_panel.build_settings(dataset.root, subset=dataset.subset)
         except Exception as error:  # a value that makes no sense: say which, keep the window as it is
             self.show_error("These settings cannot be used", describe_error(error))
             return
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         self.data_panel.add_skipped(settings.data, finished.skipped)
         if finished.model_path:
             self.model_path = finished.model_path
-            self.evaluation_panel.evaluate(finished.model_path, settings.data, settings.seed)
+            self.evaluation_panel.evaluate(finished.model_path, settings.data, settings.seed, subset=settings.subset)
             self.predictor_panel.open_model(finished.model_path)
         self.statusBar().showMessage("Training stopped." if finished.stopped else "Training finished.", 10000)
         self._update_hint()
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         predictor = self.predictor_panel.predictor
         if self._evaluate_on_load and dataset is not None and predictor is not None \
                 and set(dataset.classes) <= set(predictor.classes):
-            self.evaluation_panel.evaluate(model_path, dataset.root)
+            self.evaluation_panel.evaluate(model_path, dataset.root, subset=dataset.subset)
         self._evaluate_on_load = False
         self._update_hint()
 

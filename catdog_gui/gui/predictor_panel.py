@@ -40,6 +40,8 @@ from .worker import GeneratorWorker
 
 THUMB = 64
 CHUNK = 32
+# Rows past this many get no thumbnail: a folder of 100,000 photos would otherwise hold 1.6 GB of them.
+MAX_THUMBNAILS = 2000
 CLASS_COLOURS = ("#4c9be8", "#f39c4a", "#5cb85c", "#d9534f", "#9b6fd0", "#8c6d4f", "#e377c2", "#7f7f7f")
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 
@@ -61,7 +63,8 @@ def predict_job(predictor, paths: list[str], thumb: int = THUMB):
         yield "skipped", skipped
     for start in range(0, len(files), CHUNK):
         predictions, bad = predictor.predict_paths(files[start:start + CHUNK])
-        yield "rows", [(p, thumbnail_image(p.path, thumb)) for p in predictions]
+        yield "rows", [(p, thumbnail_image(p.path, thumb) if start + i < MAX_THUMBNAILS else None)
+                       for i, p in enumerate(predictions)]
         if bad:
             yield "skipped", bad
 
@@ -251,7 +254,7 @@ class PredictorPanel(QWidget):
         name = QTableWidgetItem(path.name)
         name.setData(PATH_ROLE, prediction.path)
         name.setToolTip(prediction.path)
-        if not image.isNull():
+        if image is not None and not image.isNull():
             name.setIcon(QIcon(QPixmap.fromImage(image)))
         self.table.setItem(row, 0, name)
         label = QTableWidgetItem(prediction.label)

@@ -1,18 +1,27 @@
-"""Step 6, the runs: every training run with its results; overlay several runs' curves to compare them."""
+"""Step 6, the runs: every training run with its results; overlay several runs' curves to compare them.
+
+Runs that another process writes into the runs folder (the command line, ``torchrun`` on a server
+sharing the folder) are listed as "running elsewhere" (see core/runstatus.py), and while the step is
+shown the folder is looked at every few seconds, in a worker thread, so that their curves grow as
+their epochs finish.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import math
+import os
 import shutil
 import struct
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,12 +37,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.paths import can_resume
-from .widgets import Banner, format_duration, format_percent, legend_html, page_header, plural
+from ..core import runstatus
+from ..core.paths import CHECKPOINT, can_resume
+from ..core.runstatus import RunStatus
+from .widgets import BANNER_COLOURS, Banner, format_duration, format_percent, legend_html, page_header, plural
+from .worker import GeneratorWorker
 
 RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_HEADER = 100 * 1024 * 1024
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
+POLL_MS = 2000  # how often the shown step looks at the runs folder for runs written elsewhere
+ELSEWHERE_COLOUR = BANNER_COLOURS["info"][1]
+# A run's files whose change means the run must be read again (each watched with one stat call).
+WATCHED_FILES = ("settings.json", "metrics.csv", "best.safetensors", CHECKPOINT, runstatus.STATUS_FILE)
+RESUME_TIP = "Go on with a stopped or interrupted run from its last finished epoch"
+DELETE_TIP = "Delete the selected run folders with their models"
 
 
 @dataclass
@@ -51,6 +69,7 @@ class RunInfo:
     test_accuracy: float | None = None
     model_path: str | None = None
     unfinished: bool = False  # stopped or interrupted: it can be continued
+    status: RunStatus | None = None  # its running.json: a process is (or was, if it died) writing it
 
     @property
     def epochs(self) -> int:
@@ -66,6 +85,28 @@ class RunInfo:
     @property
     def label(self) -> str:
         return f"{self.strategy} · {self.started:%d %b %H:%M}"
+
+    @property
+    def running_elsewhere(self) -> bool:
+        """Another process (the command line, torchrun, another window or machine) trains it now.
+        This window's own run is not: the window knows it (``RunsPanel.set_active_run``)."""
+        return is_running_elsewhere(self.status)
+
+    @property
+    def interrupted(self) -> bool:
+        """Its process died without saying the run ended."""
+        status = self.status
+        return status is not None and not status.in_this_process and status.state() == runstatus.INTERRUPTED
+
+
+def is_running_elsewhere(status: RunStatus | None) -> bool:
+    return status is not None and not status.in_this_process and status.state() == runstatus.RUNNING
+
+
+def describe_writer(status: RunStatus) -> str:
+    """Who trains a run that is running elsewhere, for people."""
+    where = "this computer" if status.on_this_host else status.host
+    return f"process {status.pid} on {where}"
 
 
 def read_safetensors_metadata(path: Path) -> dict[str, str]:
@@ -87,7 +128,7 @@ def read_run(path: Path) -> RunInfo | None:
         started = datetime.strptime(path.name[:15], "%Y%m%d-%H%M%S")
     except ValueError:
         started = datetime.fromtimestamp(settings_file.stat().st_mtime)
-    run = RunInfo(path, started, unfinished=can_resume(path))
+    run = RunInfo(path, started, unfinished=can_resume(path), status=runstatus.read_status(path))
     try:
         settings = json.loads(settings_file.read_text())
         run.strategy = settings.get("strategy", "?")
@@ -125,10 +166,67 @@ def scan_runs(runs_dir: Path) -> list[RunInfo]:
     return sorted((r for r in runs if r is not None), key=lambda r: r.started, reverse=True)
 
 
+class RunsScanner:
+    """The runs under a folder, each run folder read again only when one of its files changed (a few
+    stat calls per run otherwise), so that the folder can be watched every few seconds. Thread-safe:
+    the panel calls it from worker threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._known: dict[Path, tuple[tuple, RunInfo | None]] = {}
+
+    def scan(self, runs_dir: Path) -> list[RunInfo]:
+        """Every run under ``runs_dir``, newest first."""
+        with self._lock:
+            known = {}
+            for folder in _subfolders(runs_dir):
+                signature = _signature(folder)
+                cached = self._known.get(folder)
+                known[folder] = (signature, cached[1] if cached and cached[0] == signature else read_run(folder))
+            self._known = known
+            runs = [run for _, run in known.values() if run is not None]
+        return sorted(runs, key=lambda r: r.started, reverse=True)
+
+    def forget(self) -> None:
+        """Read every run again on the next scan."""
+        with self._lock:
+            self._known = {}
+
+
+def _subfolders(runs_dir: Path) -> list[Path]:
+    try:
+        with os.scandir(runs_dir) as entries:
+            return [Path(entry.path) for entry in entries if entry.is_dir()]
+    except OSError:
+        return []  # not there yet: a first run creates it
+
+
+def _signature(folder: Path) -> tuple:
+    """What changes when a run's files do (atomic saves replace the file: a new inode)."""
+    stamps = []
+    for name in WATCHED_FILES:
+        try:
+            info = os.stat(folder / name)
+            stamps.append((info.st_mtime_ns, info.st_size, info.st_ino))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
 def _swatch(colour: str) -> QIcon:
     pixmap = QPixmap(12, 12)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
+
+
+class EpochAxis(pg.AxisItem):
+    """Ticks at whole epochs only: a run of three epochs (or one that has just begun) has no epoch 1.5."""
+
+    def tickValues(self, minVal, maxVal, size):
+        levels = [(spacing, values) for spacing, values in super().tickValues(minVal, maxVal, size) if spacing >= 1]
+        if levels:
+            return levels
+        return [(1.0, [float(epoch) for epoch in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
 
 
 class SortableItem(QTableWidgetItem):
@@ -162,6 +260,13 @@ class RunsPanel(QWidget):
         super().__init__(parent)
         self.runs: list[RunInfo] = []
         self.active_run: str | None = None
+        self._scanner = RunsScanner()
+        self._shown: dict[Path, tuple] = {}  # per run, what its row shows (to redraw only what changed)
+        self._poll_worker: GeneratorWorker | None = None
+        self._poll_dir: Path | None = None
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self._on_poll_timer_timeout)
         self._build()
         self._update_buttons()
 
@@ -170,18 +275,20 @@ class RunsPanel(QWidget):
         layout.addWidget(page_header(
             "6  Your runs",
             "Every training run is kept. Select several (Ctrl or Shift + click) to compare their curves, as "
-            "in the lecture's plots: solid lines are validation, dashed lines training.",
+            "in the lecture's plots: solid lines are validation, dashed lines training. Runs that the command "
+            "line or another computer writes into the runs folder show up too, their curves growing live.",
         ))
         row = QHBoxLayout()
         self.open_button = QPushButton("Use this model")
         self.open_button.setToolTip("Open the run's best model in the predictor and evaluate it")
         self.open_button.clicked.connect(self._on_open_clicked)
         self.resume_button = QPushButton("Continue training")
-        self.resume_button.setToolTip("Go on with a stopped or interrupted run from its last finished epoch")
+        self.resume_button.setToolTip(RESUME_TIP)
         self.resume_button.clicked.connect(self._on_resume_clicked)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip(DELETE_TIP)
         self.delete_button.clicked.connect(self._on_delete_clicked)
         self.folder_button = QPushButton("Show folder")
         self.folder_button.clicked.connect(self._on_folder_clicked)
@@ -240,7 +347,7 @@ class RunsPanel(QWidget):
 
     @staticmethod
     def _plot(title: str, unit: str) -> pg.PlotWidget:
-        widget = pg.PlotWidget()
+        widget = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom")})
         item = widget.getPlotItem()
         item.setTitle(title, size="11pt")
         item.setLabel("bottom", "epoch")
@@ -259,28 +366,37 @@ class RunsPanel(QWidget):
         return default_runs_dir()
 
     def refresh(self) -> None:
-        """Read the runs folder again, keeping the selection."""
+        """Read the runs folder again (only the runs whose files changed), keeping the selection."""
+        self._show_runs(self._scanner.scan(self.runs_dir()), redraw=True)
+
+    def _show_runs(self, runs: list[RunInfo], redraw: bool) -> None:
+        """List ``runs``; unless ``redraw``, touch the table and the curves only where something changed."""
+        shown = {run.path: self._row_key(run) for run in runs}
+        changed = {path for path, key in shown.items() if self._shown.get(path) != key}
+        selected_before = {run.path for run in self.selected_runs()}
+        self.runs = runs  # even when the rows stay: the buttons judge by the latest heartbeats
+        if not redraw and shown == self._shown:
+            return
+        self._shown = shown
+        self._fill_table(selected_before)
         selected = {run.path for run in self.selected_runs()}
-        self.runs = scan_runs(self.runs_dir())
-        self.where_label.setText(f"{plural(len(self.runs), 'run')}, kept in {self.runs_dir()}")
+        if redraw:
+            self._on_selection_changed()
+            return
+        if selected != selected_before or selected & changed:
+            self._overlay(self.selected_runs(), reset_view=False)  # keep the user's zoom, if any
+        self._update_buttons()
+
+    def _fill_table(self, selected: set[Path]) -> None:
+        elsewhere = sum(run.running_elsewhere for run in self.runs)
+        note = f" ({elsewhere} running elsewhere)" if elsewhere else ""
+        self.where_label.setText(f"{plural(len(self.runs), 'run')}{note}, kept in {self.runs_dir()}")
         table = self.table
         table.setSortingEnabled(False)
         table.blockSignals(True)
         table.setRowCount(len(self.runs))
         for row, run in enumerate(self.runs):
-            running = self.active_run is not None and Path(self.active_run) == run.path
-            cells = [
-                (run.started.strftime("%Y-%m-%d %H:%M"), run.started.timestamp()),
-                (run.strategy, run.strategy),
-                (run.backbone if run.backbone != "scratch-cnn" else "small CNN", run.backbone),
-                (str(run.epochs) + (" (running)" if running else " (unfinished)" if run.unfinished else ""),
-                 run.epochs),
-                (format_percent(run.best_val), run.best_val),
-                (format_percent(run.test_accuracy), run.test_accuracy),
-                (format_duration(run.seconds) if run.history else "–", run.seconds),
-                (run.data, run.data),
-            ]
-            for column, (text, key) in enumerate(cells):
+            for column, (text, key) in enumerate(self._cells(run)):
                 item = SortableItem(text)
                 item.setData(SORT_ROLE, key)
                 item.setData(Qt.ItemDataRole.UserRole, str(run.path))
@@ -288,13 +404,51 @@ class RunsPanel(QWidget):
                 if column in (3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-            if run.path in selected:
-                table.selectRow(row)
+            if run.running_elsewhere:
+                self._mark_running_elsewhere(row, run)
         table.setSortingEnabled(True)
         header = table.horizontalHeader()
         table.sortItems(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.select_runs(selected)
         table.blockSignals(False)
-        self._on_selection_changed()
+
+    def _cells(self, run: RunInfo) -> list[tuple[str, object]]:
+        """Each column's text and sort key."""
+        return [
+            (run.started.strftime("%Y-%m-%d %H:%M"), run.started.timestamp()),
+            (run.strategy, run.strategy),
+            (run.backbone if run.backbone != "scratch-cnn" else "small CNN", run.backbone),
+            (str(run.epochs) + self._epochs_note(run), run.epochs),
+            (format_percent(run.best_val), run.best_val),
+            (format_percent(run.test_accuracy), run.test_accuracy),
+            (format_duration(run.seconds) if run.history else "–", run.seconds),
+            (run.data, run.data),
+        ]
+
+    def _epochs_note(self, run: RunInfo) -> str:
+        if self._is_active(run):
+            return " (running)"
+        if run.running_elsewhere:
+            return " (running elsewhere)"
+        if run.unfinished:
+            return " (unfinished)"
+        return " (interrupted)" if run.interrupted else ""
+
+    def _mark_running_elsewhere(self, row: int, run: RunInfo) -> None:
+        """The Epochs cell in colour, with who trains the run in its tooltip."""
+        item = self.table.item(row, 3)
+        item.setForeground(QColor(ELSEWHERE_COLOUR))
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setToolTip(f"Being trained by {describe_writer(run.status)}: its row and curves follow it as its "
+                        f"epochs finish.\n{run.path}")
+
+    def _row_key(self, run: RunInfo) -> tuple:
+        return (*(text for text, _ in self._cells(run)), run.running_elsewhere, run.model_path, run.unfinished)
+
+    def _is_active(self, run: RunInfo) -> bool:
+        return self.active_run is not None and Path(self.active_run) == run.path
 
     def selected_runs(self) -> list[RunInfo]:
         by_path = {str(run.path): run for run in self.runs}
@@ -322,15 +476,17 @@ class RunsPanel(QWidget):
         self._overlay(runs)
         self._update_buttons()
 
-    def _overlay(self, runs: list[RunInfo]) -> None:
-        """Each selected run's curves in its own colour: validation solid, training dashed."""
+    def _overlay(self, runs: list[RunInfo], reset_view: bool = True) -> None:
+        """Each selected run's curves in its own colour: validation solid, training dashed. Without
+        ``reset_view`` (a run elsewhere finished an epoch) a view the user zoomed into stays."""
         colours = {run.path: RUN_COLOURS[i % len(RUN_COLOURS)] for i, run in enumerate(runs)}
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
             colour = colours.get(Path(item.data(Qt.ItemDataRole.UserRole)))
             item.setIcon(_swatch(colour) if colour else QIcon())
         if runs:
-            entries = [(colours[run.path], "solid", run.label) for run in runs]
+            entries = [(colours[run.path], "solid", run.label + (" (running elsewhere)" if run.running_elsewhere
+                                                                  else "")) for run in runs]
             self.legend.setText(legend_html(entries) + "&nbsp;&nbsp;&nbsp;<span style='color:#555'>(solid: "
                                 "validation, dashed: training)</span>")
         else:
@@ -347,18 +503,24 @@ class RunsPanel(QWidget):
                               symbolBrush=colour, symbolPen=None)
                 if len(training) == len(epochs):
                     item.plot(epochs, training, pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
-            item.enableAutoRange()
+            if reset_view:
+                item.enableAutoRange()
 
     def _update_buttons(self) -> None:
         runs = self.selected_runs()
         one = len(runs) == 1
         has_model = one and runs[0].model_path is not None
-        active = any(self.active_run and Path(self.active_run) == r.path for r in runs)
-        self.open_button.setEnabled(has_model)
-        self.resume_button.setEnabled(one and runs[0].unfinished and self.active_run is None)
+        active = any(self._is_active(r) for r in runs)
+        elsewhere = [r for r in runs if r.running_elsewhere]
+        self.open_button.setEnabled(has_model)  # the best model so far, also of a run going on
+        self.resume_button.setEnabled(one and runs[0].unfinished and self.active_run is None and not elsewhere)
         self.export_button.setEnabled(has_model)
-        self.delete_button.setEnabled(bool(runs) and not active)
+        self.delete_button.setEnabled(bool(runs) and not active and not elsewhere)
         self.folder_button.setEnabled(one)
+        why = (f"Not while {describe_writer(elsewhere[0].status)} trains this run; wait until it ends"
+               if elsewhere else None)
+        self.resume_button.setToolTip(why or RESUME_TIP)
+        self.delete_button.setToolTip(why or DELETE_TIP)
 
     def set_active_run(self, run_dir: str | None) -> None:
         """The run being trained now: it cannot be deleted."""
@@ -369,7 +531,26 @@ class RunsPanel(QWidget):
     # ---- actions
 
     def _on_refresh_clicked(self) -> None:
+        self._scanner.forget()  # the user asked: read every run, not only those whose files changed
         self.refresh()
+
+    def _on_poll_timer_timeout(self) -> None:
+        if self._poll_worker is not None:
+            return  # the last look is not back yet (a slow network folder)
+        self._poll_dir = self.runs_dir()
+        worker = GeneratorWorker(self._scanner.scan, self._poll_dir, name="runs-scan")
+        worker.returned.connect(self._on_poll_worker_returned)
+        worker.finished.connect(self._on_poll_worker_finished)
+        self._poll_worker = worker
+        worker.start()
+
+    def _on_poll_worker_returned(self, runs: list[RunInfo]) -> None:
+        if self._poll_dir != self.runs_dir():
+            return  # the runs folder was changed meanwhile
+        self._show_runs(runs, redraw=False)
+
+    def _on_poll_worker_finished(self) -> None:
+        self._poll_worker = None
 
     def _on_open_clicked(self, *_) -> None:
         runs = self.selected_runs()
@@ -381,7 +562,7 @@ class RunsPanel(QWidget):
 
     def _on_resume_clicked(self) -> None:
         runs = self.selected_runs()
-        if len(runs) == 1 and runs[0].unfinished:
+        if len(runs) == 1 and runs[0].unfinished and not is_running_elsewhere(runstatus.read_status(runs[0].path)):
             self.resume_requested.emit(runs[0])
 
     def _on_export_clicked(self) -> None:
@@ -399,7 +580,8 @@ class RunsPanel(QWidget):
 
     def delete_selected(self, confirm: bool = True) -> int:
         """Delete the selected run folders (after asking, unless ``confirm`` is False); how many went."""
-        runs = [r for r in self.selected_runs() if not (self.active_run and Path(self.active_run) == r.path)]
+        runs = [r for r in self.selected_runs()
+                if not self._is_active(r) and not is_running_elsewhere(runstatus.read_status(r.path))]
         if not runs:
             return 0
         if confirm:
@@ -425,3 +607,8 @@ class RunsPanel(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
+        self.poll_timer.start()
+
+    def hideEvent(self, event) -> None:
+        self.poll_timer.stop()  # nobody looks: no need to watch the folder
+        super().hideEvent(event)

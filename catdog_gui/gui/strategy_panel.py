@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.paths import DEFAULT_PIXEL_CACHE_GB
 from .settings import Setting
 from .widgets import Banner, bold, describe_error, format_duration, page_header
 from .worker import GeneratorWorker
@@ -151,6 +152,7 @@ class StrategyPanel(QWidget):
     overrides = Setting({})  # strategy -> {field: value} that differ from the recipe's defaults
     augmentations = Setting({})  # strategy -> augmentation knobs as a dict
     weights_files = Setting({})  # backbone -> a weights file the user chose
+    pixel_cache_gb = Setting(DEFAULT_PIXEL_CACHE_GB)  # for every strategy: it is the disk's, not the recipe's
 
     changed = Signal()
 
@@ -255,6 +257,14 @@ class StrategyPanel(QWidget):
         }
         for label, widget in self.hyper_rows.values():
             hyper.addRow(label, widget)
+        self.pixel_cache = self._double(0, 100_000, 0, " GB")
+        self.pixel_cache.setToolTip("Decoded photos are kept on disk up to this size, so that later runs "
+                                    "start at once; past it, photos are decoded again every epoch.")
+        hyper.addRow("Disk for decoded photos:", self.pixel_cache)
+        self.pixel_cache_note = QLabel()
+        self.pixel_cache_note.setWordWrap(True)
+        self.pixel_cache_note.setStyleSheet("color: #555;")
+        hyper.addRow("", self.pixel_cache_note)
         self.hyper_form = hyper
         self.reset_button = QPushButton("Reset to the lecture's values")
         self.reset_button.clicked.connect(self._on_reset_clicked)
@@ -455,6 +465,7 @@ class StrategyPanel(QWidget):
             if values["fine_tune_lr"] is not None:
                 self.fine_tune_lr.setValue(values["fine_tune_lr"])
             self.device.setCurrentIndex(max(0, self.device.findData(values["device"])))
+            self.pixel_cache.setValue(self.pixel_cache_gb)
             for name, widget in self.knobs.items():
                 if isinstance(widget, QCheckBox):
                     widget.setChecked(bool(augmentation[name]))
@@ -511,6 +522,7 @@ class StrategyPanel(QWidget):
         if values["lr"] is None:
             raise UserError(f"the learning rate '{self.lr.text()}' is not a number (write it like 2e-05)")
         values["device"] = self.device.currentData() or "auto"
+        values["pixel_cache_gb"] = self.pixel_cache.value()
         if recipe.fine_tune_lr is not None:
             values["head_epochs"] = self.head_epochs.value()
             values["fine_tune_lr"] = self.fine_tune_lr.value()
@@ -535,11 +547,12 @@ class StrategyPanel(QWidget):
                 values[name] = widget.value()
         return values
 
-    def build_settings(self, data: str):
-        """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data``; UserError if a value is wrong."""
+    def build_settings(self, data: str, subset: str = "all"):
+        """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data`` (``subset``: the photos
+        chosen in step 1); UserError if a value is wrong."""
         from ..core.recipes import resolve_settings
 
-        return resolve_settings(data, self.strategy, **self.current_values())
+        return resolve_settings(data, self.strategy, subset=subset, **self.current_values())
 
     # ---- reacting
 
@@ -561,6 +574,7 @@ class StrategyPanel(QWidget):
     def _on_value_changed(self, *_) -> None:
         if self._filling or self.engine is None:
             return
+        self.pixel_cache_gb = self.pixel_cache.value()
         self._remember_changes()
         self._update_augmentation_state()
         self._update_estimates()
@@ -644,6 +658,20 @@ class StrategyPanel(QWidget):
             images = sum(counts.values())
             note.setText(f"{recipe.summary}<br><span style='color:#555'>Lecture: {recipe.lecture_result}. "
                          f"Time: {estimate} for {images} photos.</span>")
+        self._update_pixel_cache_note(sum(counts.values()))
+
+    def _update_pixel_cache_note(self, images: int) -> None:
+        """What the chosen photos take decoded at this image size, against the disk budget."""
+        from ..core.recipes import RECIPES
+
+        if RECIPES[self.strategy].cached_features:
+            self.pixel_cache_note.setText("This strategy keeps features (a few KB per photo), not photos.")
+            return
+        side = self.image_size.value()
+        needed = images * side * side * 3 / 2**30
+        how = ("kept on disk after the first read, so later runs start at once"
+               if needed <= self.pixel_cache.value() else "more than this budget: decoded again every epoch")
+        self.pixel_cache_note.setText(f"{images:,} photos at {side} px take {needed:.1f} GB decoded: {how}.")
 
     # ---- preview
 

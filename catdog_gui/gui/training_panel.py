@@ -206,6 +206,11 @@ class TrainingPanel(QWidget):
         self.rate_label = QLabel(" ")
         self.rate_label.setStyleSheet("color: #333;")
         grid.addWidget(self.rate_label)
+        # How the run reads its photos (pixel cache, streamed, features) and cache entries computed again.
+        self.notes_label = QLabel()
+        self.notes_label.setStyleSheet("color: #555;")
+        self.notes_label.setWordWrap(True)
+        grid.addWidget(self.notes_label)
         layout.addWidget(progress)
 
         plots = QHBoxLayout()
@@ -363,6 +368,7 @@ class TrainingPanel(QWidget):
         self.run_bar.setValue(0)
         self.run_bar.setFormat("")
         self.rate_label.setText(" ")
+        self.notes_label.clear()
         self.phase_label.setText("Starting…")
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.hint.hide()
@@ -393,9 +399,11 @@ class TrainingPanel(QWidget):
             self._take(record)
 
     def _take(self, record) -> None:
-        from ..core.training import BatchDone, EpochDone, Finished, PhaseStarted, Progress
+        from ..core.training import BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress
 
-        if isinstance(record, BatchDone):
+        if isinstance(record, Notice):
+            self.notes_label.setText("\n".join(filter(None, [self.notes_label.text(), record.text])))
+        elif isinstance(record, BatchDone):
             x = self._offset + record.epoch - 1 + record.batch / record.batches
             self.series["batch_loss"].append(x, self._smoothers["loss"](record.loss))
             self.series["batch_accuracy"].append(x, self._smoothers["accuracy"](record.accuracy))
