@@ -179,14 +179,14 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
     if not args.no_write:
         write_section("Scale: 4,000 to 100,000 photos (bench/scale.py)", lines)
-    flat_check(photos, work, args.no_write)
+    flat_check(photos, min(25_000, max(sizes)), work, args.no_write)
     if args.distributed:
         distributed(photos, work, args.steps_per_epoch, args.no_write)
 
 
-def flat_check(photos: Path, work: Path, no_write: bool) -> None:
-    """A flat Kaggle-style folder of 25,000 photos: every photo used, the lecture's subset on request."""
-    flat = linked_subset(photos, 12_500, work / "flat-25000", flat=True)
+def flat_check(photos: Path, total: int, work: Path, no_write: bool) -> None:
+    """A flat Kaggle-style folder of ``total`` photos: every photo used, the lecture's subset on request."""
+    flat = linked_subset(photos, total // 2, work / f"flat-{total}", flat=True)
     lines = [f"Machine: {machine()}.", "", "| command | layout | photos used | set aside | skipped | seconds |",
              "|---|---|---|---|---|---|"]
     for extra in ([], ["--subset", "lecture"]):
@@ -198,7 +198,7 @@ def flat_check(photos: Path, work: Path, no_write: bool) -> None:
                      f"| {info['unused']['total']:,} | {len(info['skipped'])} | {time.perf_counter() - started:.1f} |")
         print(lines[-1], flush=True)
     if not no_write:
-        write_section("Scale: a flat folder of 25,000 photos (bench/scale.py)", lines)
+        write_section(f"Scale: a flat folder of {total:,} photos (bench/scale.py)", lines)
 
 
 def distributed(photos: Path, work: Path, steps: int, no_write: bool) -> None:

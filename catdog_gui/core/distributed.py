@@ -10,6 +10,7 @@ Processes on CPUs talk through gloo; processes on CUDA GPUs through NCCL, each o
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 
@@ -92,6 +93,9 @@ def start(device: torch.device) -> torch.device:
 def finish() -> None:
     """Leave the process group (a no-op without torchrun, or when it was never joined)."""
     if _active():
+        # DistributedDataParallel wrappers left in reference cycles hold the group: free them first, or
+        # the group's threads may be torn down at interpreter exit, which aborts the process.
+        gc.collect()
         dist.destroy_process_group()
 
 
@@ -236,7 +240,7 @@ def eval_positions(count: int, rank_: int | None = None, world: int | None = Non
     """This process's positions of an evaluated split of ``count`` photos: each photo once, no padding."""
     rank_ = rank() if rank_ is None else rank_
     world = world_size() if world is None else world
-    return torch.arange(rank_, count, world)
+    return torch.arange(count)[rank_::world]  # empty where there are fewer photos than processes
 
 
 def share_in_chunks(items: list, chunk_size: int, rank_: int, world: int) -> list[list]:

@@ -9,11 +9,19 @@ A run folder holds ``settings.json``, ``metrics.csv`` (one row per epoch), ``bes
 model with the best validation accuracy so far), ``last.safetensors`` and, until the run ends normally,
 ``checkpoint.pt`` (weights, optimiser and position, read back without unpickling code) from which a
 stopped or interrupted run resumes.
+
+Under ``torchrun`` (see :mod:`.distributed`) every process loads the same photos and builds the same
+model; each epoch the shared shuffle is cut into one share per process (``order[rank::world]``,
+padded to equal shares), the trained part of the model runs in DistributedDataParallel, and
+losses and accuracies are summed over the processes, so that every one takes the same decisions.
+Photos missing from the pixel or feature store are shared out too. ``batch_size`` is per process:
+the effective batch is ``batch_size x world size``. Rank 0 alone writes the run folder.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -296,6 +304,8 @@ class Training:
             write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
 
         model, weights_id = self._build_model(dataset)
+        if distributed.launched():  # the same weights everywhere, but each process its own dropout
+            torch.manual_seed(s.seed + distributed.rank())
         recipe = s.recipe
         try:
             if recipe.cached_features:
@@ -804,7 +814,7 @@ class _Loop:
         if self.s.steps_per_epoch:  # the lecture's steps_per_epoch: a bounded epoch on a big set
             order = order[:self.s.steps_per_epoch * batch_size * distributed.world_size()]
         order = distributed.shard_order(order)  # this process's photos: all of them without torchrun
-        self.augmenting = self._augmentation_generator()
+        self.augmenting = self._augmentation_generator(phase, epoch)
         n = len(order)
         batches = math.ceil(n / batch_size)
         self._train_mode()
@@ -838,14 +848,14 @@ class _Loop:
                          val_loss, val_accuracy, epoch_seconds, seen / seconds,
                          epoch_seconds * (phase.epochs - epoch - 1), improved=False)
 
-    def _augmentation_generator(self) -> torch.Generator:
+    def _augmentation_generator(self, phase: _Phase, epoch: int) -> torch.Generator:
         """What draws this epoch's augmentations: the shuffling generator in a single process; under
-        torchrun one per process (they augment different photos), seeded from the shared generator so
-        that every process keeps the same shuffling and a resumed run repeats them."""
+        torchrun one per process (they augment different photos), seeded from the run's seed, the epoch
+        and the rank, so that a resumed run repeats them and the shared shuffling is left alone."""
         if not distributed.launched():
             return self.generator
-        seed = int(torch.randint(0, 1 << 62, (1,), generator=self.generator))
-        return torch.Generator().manual_seed(seed + distributed.rank())
+        key = f"{self.s.seed}/{phase.name}/{epoch}/{distributed.rank()}".encode()
+        return torch.Generator().manual_seed(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little"))
 
     @torch.no_grad()
     def validate(self, split: _Split) -> tuple[float, float]:
