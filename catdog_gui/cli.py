@@ -5,11 +5,14 @@ failure. With ``--json`` the last line of standard output is one JSON object wit
 
 ``train`` also runs as several data-parallel processes under ``torchrun`` (see core/distributed.py);
 then rank 0 alone prints progress and the JSON line, and ``train --gpus N`` starts torchrun itself.
+``train --settings FILE`` starts a run from a run folder's settings.json (the window starts its runs on
+several GPUs that way); options given on the command line override the file's values.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -26,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .core.backbones import BACKBONES
     from .core.datasets import SUBSETS
     from .core.device import DEVICE_CHOICES, PRECISION_CHOICES
-    from .core.recipes import RECIPES
+    from .core.recipes import DEFAULT_RECIPE, RECIPES
 
     parser = argparse.ArgumentParser(
         prog="catdog-gui",
@@ -38,9 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     train = commands.add_parser("train", help="train a model on a dataset folder")
+    # Options that a --settings file may hold default to None (not given): only those given override it.
     train.add_argument("data", metavar="DATA", nargs="?",
-                       help="dataset folder (train/validation[/test], class folders, or flat); not with --resume")
-    train.add_argument("--strategy", choices=list(RECIPES), default="feature-extraction")
+                       help="dataset folder (train/validation[/test], class folders, or flat); not with --resume; "
+                            "optional with --settings")
+    train.add_argument("--settings", metavar="FILE",
+                       help="start from these settings (a run folder's settings.json); options given here "
+                            "override its values")
+    train.add_argument("--strategy", choices=list(RECIPES), help=f"default {DEFAULT_RECIPE}")
     train.add_argument("--backbone", choices=list(BACKBONES), help="pretrained base (default efficientnet-lite0)")
     train.add_argument("--weights", dest="weights_file", metavar="FILE", help="backbone weights file instead of the default")
     train.add_argument("--epochs", type=int, help="epochs (of the fine-tuning phase for fine-tuning)")
@@ -51,16 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--image-size", type=int, metavar="PX")
     train.add_argument("--early-stopping", type=int, metavar="EPOCHS", help="stop after EPOCHS without improvement")
     train.add_argument("--no-augmentation", action="store_true", help="turn the recipe's augmentation off")
-    train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
-    train.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
-                       help="auto: bf16/fp16 on GPUs and on CPUs with native bf16, else fp32")
+    train.add_argument("--device", choices=DEVICE_CHOICES, help="default auto")
+    train.add_argument("--precision", choices=PRECISION_CHOICES,
+                       help="auto (default): bf16/fp16 on GPUs and on CPUs with native bf16, else fp32")
     train.add_argument("--steps-per-epoch", type=int, metavar="N",
                        help="batches per epoch (the lecture's steps_per_epoch; default: every training photo)")
     train.add_argument("--pixel-cache-gb", type=float, metavar="GB",
                        help="disk the decoded-photo cache may use (default 20); past it photos are decoded every epoch")
     train.add_argument("--runs-dir", metavar="DIR", help="where run folders go (default ~/catdog-gui/runs)")
     train.add_argument("--resume", metavar="RUN_DIR", help="continue an interrupted run (DATA is ignored)")
-    train.add_argument("--subset", choices=SUBSETS, default="all", help=SUBSET_HELP)
+    train.add_argument("--subset", choices=SUBSETS, help=SUBSET_HELP)
     train.add_argument("--seed", type=int)
     train.add_argument("--gpus", type=int, metavar="N",
                        help="train on N CUDA GPUs of this machine, one process each (started through torchrun); "
@@ -147,22 +155,14 @@ def _train(args) -> dict | None:
     """Train; the JSON result, or None in a torchrun process other than rank 0 (which prints nothing)."""
     from .core import distributed
     from .core.errors import UserError
-    from .core.preprocessing import Augmentation
-    from .core.recipes import resolve_settings
     from .core.training import BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress, Training
 
     if args.resume:
+        if args.settings:
+            raise UserError("--resume continues a run with its own settings; leave out --settings")
         training = Training.resume(args.resume)
-    elif not args.data:
-        raise UserError("train needs a DATA folder (or --resume RUN_DIR to continue a run)")
     else:
-        overrides = {name: getattr(args, name) for name in (
-            "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
-            "image_size", "early_stopping", "seed", "device", "precision", "subset",
-            "pixel_cache_gb", "steps_per_epoch")}
-        if args.no_augmentation:
-            overrides["augmentation"] = Augmentation()
-        training = Training(resolve_settings(args.data, args.strategy, **overrides), runs_dir=args.runs_dir)
+        training = Training(_new_run_settings(args), runs_dir=args.runs_dir)
     bars = _Bars()
     finished = None
     for record in _listing_skipped_on_failure(training):
@@ -214,6 +214,60 @@ def _train(args) -> dict | None:
     }
 
 
+def _new_run_settings(args):
+    """The settings of a new run: the recipe's defaults, or the ``--settings`` file's values, with the
+    options given on the command line on top (``None``: not given)."""
+    from .core.errors import UserError
+    from .core.preprocessing import Augmentation
+    from .core.recipes import DEFAULT_RECIPE, resolve_settings
+
+    overrides = {name: getattr(args, name) for name in (
+        "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
+        "image_size", "early_stopping", "seed", "device", "precision", "subset",
+        "pixel_cache_gb", "steps_per_epoch")}
+    if args.no_augmentation:
+        overrides["augmentation"] = Augmentation()
+    if not args.settings:
+        if not args.data:
+            raise UserError("train needs a DATA folder (or --resume RUN_DIR to continue a run, or --settings FILE)")
+        return resolve_settings(args.data, args.strategy or DEFAULT_RECIPE, **overrides)
+    from_file = read_settings_file(args.settings)
+    values = {field.name: getattr(from_file, field.name) for field in dataclasses.fields(from_file)}
+    values.update({name: value for name, value in overrides.items() if value is not None})
+    data, strategy = values.pop("data"), values.pop("strategy")
+    try:
+        # Through resolve_settings, so that the file's values are checked as the options are.
+        return resolve_settings(args.data or data, args.strategy or strategy, **values)
+    except TypeError as error:  # "epochs": "ten" and the like
+        raise UserError(f"--settings {args.settings}: a value has the wrong type ({error})") from None
+
+
+def read_settings_file(path: str):
+    """The :class:`~catdog_gui.core.recipes.Settings` in ``path`` (a run folder's settings.json format).
+
+    Raises
+    ------
+    UserError
+        If the file cannot be read, is not JSON, or does not hold settings.
+    """
+    from .core.errors import UserError
+    from .core.recipes import Settings
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"--settings {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise UserError(f"--settings {path}: not JSON ({error})") from None
+    try:
+        return Settings.from_json(text)
+    except (TypeError, ValueError, AttributeError) as error:
+        raise UserError(f"--settings {path}: not the settings of a run ({error})") from None
+
+
 def _listing_skipped_on_failure(training):
     """The run's records; a run that fails on bad input first lists the files it left out (the reason
     may be that a class has no usable photos left)."""
@@ -232,6 +286,7 @@ def _listing_skipped_on_failure(training):
 def _train_on_gpus(args, argv: list[str]) -> int:
     """``train --gpus N``: the same command line in N processes that torchrun starts on this machine,
     one per CUDA GPU (``--gpus`` left out); torchrun's exit status."""
+    import signal
     import subprocess
 
     import torch
@@ -243,8 +298,12 @@ def _train_on_gpus(args, argv: list[str]) -> int:
         raise UserError("--gpus starts torchrun itself; under torchrun leave it out")
     if args.gpus < 1:
         raise UserError(f"--gpus {args.gpus}: give a number of GPUs, 1 or more")
-    if args.device not in ("auto", "cuda"):
+    if args.device not in (None, "auto", "cuda"):
         raise UserError(f"--gpus trains on CUDA GPUs; leave out --device {args.device}")
+    if args.settings:  # a bad file is said once here, not by every process torchrun starts
+        device = _new_run_settings(args).device
+        if device not in ("auto", "cuda"):
+            raise UserError(f"--gpus trains on CUDA GPUs; {args.settings} asks for device '{device}'")
     present = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if present == 0:
         raise UserError(f"no CUDA GPUs here; for CPU processes use torchrun --nproc-per-node {args.gpus} directly")
@@ -252,7 +311,13 @@ def _train_on_gpus(args, argv: list[str]) -> int:
         raise UserError(f"--gpus {args.gpus}: this machine has {present} CUDA GPU{'s' if present > 1 else ''}")
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={args.gpus}",
                "-m", "catdog_gui", *_without_gpus(argv)]
-    return subprocess.run(command, check=False).returncode
+    with subprocess.Popen(command) as torchrun:
+        # The window stops such a run with SIGTERM: torchrun passes it on to its processes.
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: torchrun.terminate())
+        try:
+            return torchrun.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _without_gpus(argv: list[str]) -> list[str]:

@@ -133,6 +133,130 @@ def test_settings_json_without_a_subset_still_loads_and_a_wrong_subset_is_refuse
         resolve_settings("photos", "scratch", subset="half")
 
 
+# ---- train --settings FILE -------------------------------------------------------------------------------
+
+def write_settings(path: Path, data, **values) -> Path:
+    from catdog_gui.core.recipes import resolve_settings
+
+    path.write_text(resolve_settings(str(data), "scratch", **values).to_json())
+    return path
+
+
+def test_train_from_a_settings_file_needs_no_data_and_options_given_override_it(capsys, tiny_dataset, tmp_path):
+    import dataclasses
+
+    from catdog_gui.core.recipes import Settings
+
+    file = write_settings(tmp_path / "settings.json", tiny_dataset, epochs=3, image_size=48, batch_size=8, seed=3,
+                          lr=1e-3, device="cpu", precision="fp32")
+    code, out, err = run_cli(capsys, "train", "--settings", file, "--epochs", 1, "--json", "--runs-dir",
+                             tmp_path / "runs")
+    assert code == 0, err
+    result = last_json(out)
+    assert result["epochs"] == 1
+    written = Settings.from_json((Path(result["run_dir"]) / "settings.json").read_text())
+    # The file's values with the option given on top; the options' defaults (device auto...) override nothing.
+    assert written == dataclasses.replace(Settings.from_json(file.read_text()), epochs=1)
+    assert (written.device, written.precision, written.seed, written.data) == ("cpu", "fp32", 3, str(tiny_dataset))
+
+
+def test_data_and_other_options_given_override_the_settings_file(tmp_path):
+    import dataclasses
+
+    from catdog_gui.cli import _new_run_settings, build_parser
+    from catdog_gui.core.preprocessing import Augmentation
+    from catdog_gui.core.recipes import Settings
+
+    file = write_settings(tmp_path / "settings.json", tmp_path / "photos", epochs=7, device="cpu", subset="lecture",
+                          augmentation=Augmentation.lecture())
+    in_file = Settings.from_json(file.read_text())
+
+    def settings(*args):
+        return _new_run_settings(build_parser().parse_args(["train", *map(str, args)]))
+
+    assert settings("--settings", file) == in_file
+    assert settings(tmp_path / "other", "--settings", file, "--epochs", 3, "--no-augmentation", "--device", "auto",
+                    "--subset", "all") == dataclasses.replace(in_file, data=str(tmp_path / "other"), epochs=3,
+                                                              augmentation=Augmentation(), device="auto", subset="all")
+    # Another strategy keeps the file's values and takes the new recipe's only for what the file lacks.
+    tuned = settings("--settings", file, "--strategy", "fine-tuning", "--backbone", "efficientnet-lite0")
+    assert tuned.strategy == "fine-tuning" and tuned.epochs == 7 and tuned.fine_tune_lr == 1e-5
+
+
+BAD_SETTINGS = {
+    "missing": (None, "cannot read it"),
+    "not JSON": ("{epochs: 3", "not JSON"),
+    "a list": ("[1, 2]", "not the settings of a run"),
+    "no data": ('{"epochs": 3}', "not the settings of a run"),
+    "unknown key": ('{"data": "photos", "speed": "fast"}', "speed"),
+    "wrong type": ('{"data": "photos", "strategy": "scratch", "epochs": "ten"}', "wrong type"),
+    "bad value": ('{"data": "photos", "strategy": "scratch", "epochs": 0}', "epochs must be between"),
+}
+
+
+@pytest.mark.parametrize("gpus", [[], ["--gpus", "2"]], ids=["one process", "--gpus"])
+@pytest.mark.parametrize("case", list(BAD_SETTINGS))
+def test_a_bad_settings_file_exits_2_with_one_line(capsys, tmp_path, case, gpus):
+    text, words = BAD_SETTINGS[case]
+    file = tmp_path / "settings.json"
+    if text is not None:
+        file.write_text(text)
+    runs = tmp_path / "runs"
+    code, out, err = run_cli(capsys, "train", "--settings", file, *gpus, "--runs-dir", runs, "--json")
+    assert_bad_input(code, out, err, "--settings" if case != "bad value" else "epochs", words)
+    assert not runs.exists()
+
+
+class FakeTorchrun:
+    """Stands for the torchrun process that ``train --gpus`` starts; gets SIGTERM while it runs."""
+
+    started: list = []
+
+    def __init__(self, command, **_):
+        self.started.append(command)
+        self.terminated = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return False
+
+    def terminate(self):
+        self.terminated = True
+
+    def wait(self):
+        import signal
+
+        signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)  # the window's Stop, as the handler gets it
+        return 143 if self.terminated else 0
+
+
+def test_gpus_with_a_settings_file_repeats_it_to_torchrun_and_passes_sigterm_on(tmp_path, monkeypatch):
+    import signal
+    import subprocess as subprocess_module
+
+    import torch
+
+    file = write_settings(tmp_path / "settings.json", tmp_path / "photos")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(subprocess_module, "Popen", FakeTorchrun)
+    monkeypatch.setattr(FakeTorchrun, "started", [])
+    handler = signal.getsignal(signal.SIGTERM)
+    assert main(["train", "--settings", str(file), "--gpus", "2", "--runs-dir", str(tmp_path / "runs")]) == 143
+    assert signal.getsignal(signal.SIGTERM) is handler  # put back
+    [command] = FakeTorchrun.started
+    assert command[:6] == [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=2", "-m"]
+    assert command[6:] == ["catdog_gui", "train", "--settings", str(file), "--runs-dir", str(tmp_path / "runs")]
+
+
+def test_gpus_refuses_a_settings_file_that_asks_for_the_cpu(capsys, tmp_path):
+    file = write_settings(tmp_path / "settings.json", tmp_path / "photos", device="cpu")
+    code, out, err = run_cli(capsys, "train", "--settings", file, "--gpus", "2")
+    assert_bad_input(code, out, err, "asks for device 'cpu'")
+
+
 # ---- info --------------------------------------------------------------------------------------------------
 
 def test_info_json_gives_layout_classes_counts_set_aside_and_skipped(capsys, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 from catdog_gui.core import preprocessing
 from catdog_gui.core.images import load_pixels
 from catdog_gui.core.prediction import Predictor
-from catdog_gui.core.store import SHARD_ROWS, RowStore, content_digest, feature_store, pixel_store
+from catdog_gui.core.store import RowStore, content_digest, feature_store, pixel_store
 from catdog_gui.core.training import EpochDone, Notice, Progress, Training
 
 from test_training import run_all, settings_for
@@ -44,7 +44,7 @@ def test_rows_come_back_by_digest_in_any_order_after_reopening(tmp_path):
 
 
 def test_rows_spread_over_several_shards_and_empty_rows_are_not_found(tmp_path, monkeypatch):
-    monkeypatch.setattr("catdog_gui.core.store.SHARD_ROWS", 4)
+    monkeypatch.setattr("catdog_gui.core.store.SHARD_BYTES", 8)  # 4 rows of 2 bytes
     store = RowStore(tmp_path, (2,), np.uint8)
     with store.writer(10) as writer:
         for start in range(0, 10, 3):
@@ -96,7 +96,6 @@ def test_a_damaged_or_foreign_shard_is_dropped_with_a_notice(tmp_path, damage, r
 def test_the_store_folder_names_the_reader_size_and_weights(tmp_path):
     assert pixel_store(48).folder != pixel_store(64).folder
     assert feature_store("b", "weights-1", 64, 8).folder != feature_store("b", "weights-2", 64, 8).folder
-    assert SHARD_ROWS >= 256
 
 
 # --- training reads through the stores ------------------------------------------------------------------

@@ -423,8 +423,22 @@ class Training:
             self.reading = "streaming"
             return (yield from self._check_streamed(dataset, digests))
         self.reading = "pixel-cache"
-        clock = _Clock(len(missing))
+
+        def decode(paths: list[str], chunk: list[bytes], writer) -> list[Skipped | None]:
+            problems = preprocessing.decode_into(paths, size, writer.slots(len(chunk)))
+            writer.commit([None if problem else digest for digest, problem in zip(chunk, problems)])
+            return problems
+
+        store = yield from self._fill_store(store, dataset, digests, missing, "reading photos", decode,
+                                            reopen=lambda: pixel_store(size))
+        return self._splits_from(store, dataset, digests, pixels=True)
+
+    def _fill_store(self, store, dataset: Dataset, digests, missing: list[bytes], phase: str, compute, reopen):
+        """Compute the rows ``store`` lacks, a chunk at a time: ``compute(paths, digests, writer)`` writes
+        a chunk's rows and returns, per photo, None or why it is unusable (it is then dropped, with every
+        copy of it). Under torchrun the processes share the work; the store seen by all is returned."""
         paths = _paths_by_digest(digests)
+        clock = _Clock(len(missing))
         chunks = self._my_chunks(missing)
         found_here: list[Skipped] = []
         with store.writer(sum(map(len, chunks))) as writer:
@@ -432,14 +446,12 @@ class Training:
                 if self._should_stop():
                     raise _Cancelled
                 if chunk:  # under torchrun, a process with less to do goes round with empty chunks
-                    problems = preprocessing.decode_into([paths[d][0] for d in chunk], size, writer.slots(len(chunk)))
-                    writer.commit([None if problem else digest for digest, problem in zip(chunk, problems)])
+                    problems = compute([paths[d][0] for d in chunk], chunk, writer)
                     found = _with_copies(problems, chunk, paths)
                     dataset.drop(found)
                     found_here += found
-                yield clock.progress("reading photos", _done_after(step, len(missing)))
-        store = self._store_of_all_ranks(store, dataset, found_here, lambda: pixel_store(size))
-        return self._splits_from(store, dataset, digests, pixels=True)
+                yield clock.progress(phase, _done_after(step, len(missing)))
+        return self._store_of_all_ranks(store, dataset, found_here, reopen)
 
     def _fits_disk_budget(self, store, new_rows: int) -> bool:
         needed = new_rows * store.row_bytes
@@ -501,28 +513,19 @@ class Training:
         yield from self._notices(store)
         self.reading = "features"
         digests = yield from self._digests_of(dataset)
-        missing = _missing(digests, store)
-        paths = _paths_by_digest(digests)
         frozen = frozen_copy(model)
-        clock = _Clock(len(missing))
-        chunks = self._my_chunks(missing)
-        found_here: list[Skipped] = []
-        with store.writer(sum(map(len, chunks))) as writer:
-            for step, chunk in enumerate(chunks):
-                if self._should_stop():
-                    raise _Cancelled
-                if chunk:  # under torchrun, a process with less to do goes round with empty chunks
-                    rows = np.empty((len(chunk), s.image_size, s.image_size, 3), dtype=np.uint8)
-                    problems = preprocessing.decode_into([paths[d][0] for d in chunk], s.image_size, rows)
-                    found = _with_copies(problems, chunk, paths)
-                    dataset.drop(found)
-                    found_here += found
-                    kept = [i for i, problem in enumerate(problems) if problem is None]
-                    writer.slots(len(kept))[:] = self._features(frozen, preprocessing.nchw(rows[kept])).numpy()
-                    writer.commit([chunk[i] for i in kept])
-                yield clock.progress("extracting features", _done_after(step, len(missing)))
-        store = self._store_of_all_ranks(
-            store, dataset, found_here, lambda: feature_store(s.backbone, weights_id, s.image_size, model.feature_size))
+
+        def extract(paths: list[str], chunk: list[bytes], writer) -> list[Skipped | None]:
+            rows = np.empty((len(chunk), s.image_size, s.image_size, 3), dtype=np.uint8)
+            problems = preprocessing.decode_into(paths, s.image_size, rows)
+            kept = [i for i, problem in enumerate(problems) if problem is None]
+            writer.slots(len(kept))[:] = self._features(frozen, preprocessing.nchw(rows[kept])).numpy()
+            writer.commit([chunk[i] for i in kept])
+            return problems
+
+        store = yield from self._fill_store(
+            store, dataset, digests, _missing(digests, store), "extracting features", extract,
+            reopen=lambda: feature_store(s.backbone, weights_id, s.image_size, model.feature_size))
         return self._splits_from(store, dataset, digests, pixels=False)
 
     # ---- work shared out under torchrun

@@ -14,6 +14,14 @@ class EngineInfo:
     devices: tuple[str, ...]  # the choices that work here, "auto" first
     threads: int
     weights: dict[str, str] = field(default_factory=dict)  # backbone -> built in / cached / download needed
+    gpus: int = 0  # CUDA GPUs: with 2 or more, a run may train on all of them through torchrun
+
+
+def cuda_gpu_count() -> int:
+    """How many CUDA GPUs torch sees here (0 without CUDA)."""
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
 def load_engine() -> EngineInfo:
@@ -37,4 +45,5 @@ def load_engine() -> EngineInfo:
             weights[name] = weights_status(backbone)
         except Exception:  # a broken torchvision install must not stop the window
             weights[name] = "unknown"
-    return EngineInfo(describe_device(device), device.type, tuple(devices), torch.get_num_threads(), weights)
+    return EngineInfo(describe_device(device), device.type, tuple(devices), torch.get_num_threads(), weights,
+                      cuda_gpu_count())

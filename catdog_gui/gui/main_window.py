@@ -296,8 +296,14 @@ class MainWindow(QMainWindow):
             self.show_error("These settings cannot be used", describe_error(error))
             return
         self.save_settings()
-        self.training_panel.start(settings)
-        self.show_step(TRAIN)
+        gpus = self.strategy_panel.chosen_gpus()
+        if gpus > 1:  # torchrun in a child process; the Runs step follows its run folder
+            self.training_panel.start_on_gpus(settings, gpus, self.runs_panel.runs_dir())
+            self.statusBar().showMessage(f"Training on {gpus} GPUs in a separate process…", 10000)
+            self.show_step(RUNS)
+        else:
+            self.training_panel.start(settings)
+            self.show_step(TRAIN)
 
     def _on_resume_requested(self, run) -> None:
         if self.engine is None or self.training_panel.busy:
@@ -465,6 +471,8 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.hide()
+        if self.training_panel.busy:
+            self.training_panel.stop(wait=True)  # a run in a child process must not outlive the window
         # Every task is asked to stop (a run keeps its best model) and waited for: a thread still
         # running when the application exits would take the process down with it.
         stop_all_workers()

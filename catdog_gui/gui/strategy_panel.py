@@ -153,6 +153,7 @@ class StrategyPanel(QWidget):
     augmentations = Setting({})  # strategy -> augmentation knobs as a dict
     weights_files = Setting({})  # backbone -> a weights file the user chose
     pixel_cache_gb = Setting(DEFAULT_PIXEL_CACHE_GB)  # for every strategy: it is the disk's, not the recipe's
+    use_all_gpus = Setting(False)  # all of the machine's GPUs (when it has several), not the window's one
 
     changed = Signal()
 
@@ -244,6 +245,10 @@ class StrategyPanel(QWidget):
         self.device.setMaximumWidth(120)
         self.device.addItem("auto", "auto")
         self.device.currentIndexChanged.connect(self._on_value_changed)
+        self.gpus = QComboBox()
+        self.gpus.setToolTip("All GPUs: the run trains in a separate process, one per GPU (torchrun); "
+                             "its curves grow in step 6 (Runs)")
+        self.gpus.currentIndexChanged.connect(self._on_gpus_current_index_changed)
         self.hyper_rows = {
             "epochs": ("Epochs:", self.epochs),
             "head_epochs": ("Head-only epochs first:", self.head_epochs),
@@ -254,9 +259,11 @@ class StrategyPanel(QWidget):
             "early_stopping": ("Stop after epochs without progress:", self.early_stopping),
             "seed": ("Random seed:", self.seed),
             "device": ("Device:", self.device),
+            "gpus": ("GPUs:", self.gpus),
         }
         for label, widget in self.hyper_rows.values():
             hyper.addRow(label, widget)
+        self._set_row_visible("gpus", False)  # until the engine has counted the GPUs
         self.pixel_cache = self._double(0, 100_000, 0, " GB")
         self.pixel_cache.setToolTip("Decoded photos are kept on disk up to this size, so that later runs "
                                     "start at once; past it, photos are decoded again every epoch.")
@@ -386,12 +393,24 @@ class StrategyPanel(QWidget):
         for device in engine.devices[1:]:
             self.device.addItem(device, device)
         self._filling = False
+        self._fill_gpus(engine.gpus)
         if self.strategy not in RECIPES:
             self.strategy = "feature-extraction"
         if self.backbone not in BACKBONES:
             self.backbone = "efficientnet-lite0"
         self.setEnabled(True)
         self.select(self.strategy, self.backbone)
+
+    def _fill_gpus(self, count: int) -> None:
+        """The GPUs row, shown only where a run can use several."""
+        self._filling = True
+        self.gpus.clear()
+        self.gpus.addItem("1 (in this window)", 1)
+        if count >= 2:
+            self.gpus.addItem(f"all {count} (torchrun; watched in step 6)", count)
+        self.gpus.setCurrentIndex(1 if self.use_all_gpus and count >= 2 else 0)
+        self._filling = False
+        self._set_row_visible("gpus", count >= 2)
 
     def set_dataset(self, dataset) -> None:
         self.dataset = dataset
@@ -547,6 +566,10 @@ class StrategyPanel(QWidget):
                 values[name] = widget.value()
         return values
 
+    def chosen_gpus(self) -> int:
+        """How many GPUs a run is to train on: 1 in this window, more in a separate process."""
+        return int(self.gpus.currentData() or 1)
+
     def build_settings(self, data: str, subset: str = "all"):
         """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data`` (``subset``: the photos
         chosen in step 1); UserError if a value is wrong."""
@@ -569,6 +592,12 @@ class StrategyPanel(QWidget):
         self.backbone = self.backbone_combo.itemData(index)
         self._fill_values()  # the image size follows the backbone
         self._update_weights_label()
+        self.changed.emit()
+
+    def _on_gpus_current_index_changed(self, index: int) -> None:
+        if self._filling or index < 0:
+            return
+        self.use_all_gpus = index > 0
         self.changed.emit()
 
     def _on_value_changed(self, *_) -> None:

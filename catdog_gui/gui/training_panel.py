@@ -2,7 +2,8 @@
 
 The run itself is :class:`catdog_gui.core.training.Training` in a :class:`GeneratorWorker`. Records
 only append to growing arrays; a timer draws them a few times a second (pyqtgraph's scrollingPlots
-way), so a fast run is not slowed by drawing every batch.
+way), so a fast run is not slowed by drawing every batch. A run on several GPUs is a child process
+instead (:class:`~catdog_gui.gui.child_run.ChildRun`), whose curves the Runs step draws.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .child_run import ChildRun
 from .widgets import (
     TRAIN_COLOUR,
     VALIDATION_COLOUR,
@@ -145,6 +147,7 @@ class TrainingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._worker: GeneratorWorker | None = None
+        self._child: ChildRun | None = None  # a run on several GPUs, in a separate process
         self._training = None
         self.settings = None
         self.last_finished = None
@@ -250,7 +253,7 @@ class TrainingPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None
+        return self._worker is not None or self._child is not None
 
     @property
     def run_dir(self) -> str | None:
@@ -269,6 +272,24 @@ class TrainingPanel(QWidget):
 
         if not self.busy:
             self._launch(Training(settings))
+
+    def start_on_gpus(self, settings, gpus: int, runs_dir) -> None:
+        """Start a run of ``settings`` on ``gpus`` GPUs in a separate process (torchrun) that writes
+        into ``runs_dir``; the Runs step shows it as running elsewhere, with its curves."""
+        if self.busy:
+            return
+        self.settings = settings
+        self.last_finished = None
+        child = ChildRun(settings, gpus, runs_dir, self)
+        child.ended.connect(self._on_child_ended)
+        self._child = child
+        self._reset_view(settings)
+        self.phase_label.setText(f"Training on {gpus} GPUs in a separate process…")
+        self.banner.show_message(f"Training on {gpus} GPUs in a separate process; its curves appear in step 6 "
+                                 "(Runs) as it runs.", "info")
+        self._set_busy(True)
+        self.busy_changed.emit(True)
+        child.start()
 
     def resume(self, run_dir: str, history: list[dict]) -> None:
         """Continue an unfinished run from its last finished epoch; ``history`` (its metrics.csv rows)
@@ -303,9 +324,14 @@ class TrainingPanel(QWidget):
         worker.start()
         self.run_started.emit(settings)
 
-    def stop(self) -> None:
-        """End the run at the next batch; the best model so far is kept."""
-        if self._worker is not None:
+    def stop(self, wait: bool = False) -> None:
+        """End the run at the next batch; the best model so far is kept. A run in a separate process
+        is terminated (killed a few seconds later if need be); with ``wait``, it is gone on return."""
+        if self._child is not None:
+            self.phase_label.setText("Stopping…")
+            self.stop_button.setEnabled(False)
+            self._child.stop(wait)
+        elif self._worker is not None:
             self.phase_label.setText("Stopping…")
             self._worker.quit()
             self.pause_button.setEnabled(False)
@@ -336,7 +362,7 @@ class TrainingPanel(QWidget):
     def _set_busy(self, busy: bool) -> None:
         """The one place that enables and disables the controls, for a run going on or none."""
         self.start_button.setEnabled(not busy and not self.ready_reason)
-        self.pause_button.setEnabled(busy)
+        self.pause_button.setEnabled(busy and self._child is None)  # a child process cannot be paused
         self.stop_button.setEnabled(busy)
         if not busy:
             self.pause_button.setText("Pause")
@@ -502,6 +528,28 @@ class TrainingPanel(QWidget):
         self.banner.show_message(f"Training failed: {message}", "error")
         self.phase_label.setText("Failed.")
         self.run_failed.emit(message, getattr(error, "details", ""))
+
+    def _on_child_ended(self, code: int, message: str) -> None:
+        child = self.sender()
+        if child is not self._child:
+            return
+        self._child = None
+        if child.stopping:
+            self.phase_label.setText("Stopped.")
+            self.banner.show_message("Stopped. What the run learnt so far is kept in step 6 (Runs), where it "
+                                     "can be continued.", "warning")
+        elif code == 0:
+            self.phase_label.setText("Finished.")
+            self.banner.show_message(f"The run on {child.gpus} GPUs finished: its results are in step 6 (Runs).",
+                                     "success")
+        else:
+            self.phase_label.setText("Failed.")
+            self.banner.show_message(f"Training failed: {message}", "error")
+        self._set_busy(False)
+        self.busy_changed.emit(False)
+        if message:
+            self.run_failed.emit(message, child.details)
+        child.deleteLater()
 
     def _on_finished(self) -> None:
         if self.sender() is not self._worker:
