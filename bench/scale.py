@@ -100,7 +100,9 @@ def _status_kib(pid: int) -> dict[str, int]:
 
 
 def run_sampled(command: list[str], env: dict) -> dict:
-    """Run a ``--json`` command; its JSON plus wall time and the peak RssAnon and VmRSS of the process."""
+    """Run a ``--json`` command; its JSON plus wall time, the peak RssAnon and VmRSS of the process, and
+    the machine's load average as it started (above about 0.5, something else was using the cores)."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **env})
@@ -116,6 +118,7 @@ def run_sampled(command: list[str], env: dict) -> dict:
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     result["peak_anon_mib"] = round(peaks["RssAnon"] / 1024)
     result["peak_resident_mib"] = round(peaks["VmRSS"] / 1024)
+    result["load_before"] = round(load, 2)
     return result
 
 
@@ -138,7 +141,8 @@ def row(photos: int, recipe: str, run: str, result: dict, cache: Path) -> str:
     train_photos = sum(result["counts"]["train"].values())
     return (f"| {photos:,} | {train_photos:,} | {recipe} | {run} | {result['reading']} | {result['peak_anon_mib']:,} "
             f"| {result['peak_resident_mib']:,} | {result['preparing_seconds']:.1f} | {per_photo:.2f} "
-            f"| {disk_mib(cache):,} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} |")
+            f"| {disk_mib(cache):,} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} "
+            f"| {result['load_before']} |")
 
 
 def main() -> None:
@@ -163,8 +167,8 @@ def main() -> None:
     lines = [f"Machine: {machine()}. One epoch of at most {args.steps_per_epoch or 'all'} batches; "
              "class folders split 70/15/15; memory sampled every 50 ms.", "",
              "| photos | training photos | recipe | run | reading | peak anonymous MiB | peak resident MiB "
-             "| to first batch s | ms per training photo | cache MiB | test accuracy | wall s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| to first batch s | ms per training photo | cache MiB | test accuracy | wall s | load before |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         data = linked_subset(photos, size // 2, work / f"set-{size}")
         for recipe in args.recipes.split(","):
@@ -207,8 +211,8 @@ def distributed(photos: Path, work: Path, steps: int, no_write: bool) -> None:
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
                 "-m", "catdog_gui"]
     lines = [f"Machine: {machine()}. Each run with an empty cache; one epoch of at most {steps} batches per process.",
-             "", "| recipe | processes | to first batch s | ms per training photo | test accuracy | wall s |",
-             "|---|---|---|---|---|---|"]
+             "", "| recipe | processes | to first batch s | ms per training photo | test accuracy | wall s "
+             "| load before |", "|---|---|---|---|---|---|---|"]
     for recipe in ("scratch", "feature-extraction"):
         for processes, prefix in ((1, None), (2, torchrun)):
             cache = work / "cache"
@@ -216,7 +220,8 @@ def distributed(photos: Path, work: Path, steps: int, no_write: bool) -> None:
             result = train(data, recipe, cache, work / "runs", steps, prefix)
             per_photo = 1000 / result["train_images_per_second"]
             lines.append(f"| {recipe} | {result.get('world_size', processes)} | {result['preparing_seconds']:.1f} "
-                         f"| {per_photo:.2f} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} |")
+                         f"| {per_photo:.2f} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} "
+                         f"| {result['load_before']} |")
             print(lines[-1], flush=True)
     shutil.rmtree(work / "cache", ignore_errors=True)
     if not no_write:

@@ -21,6 +21,8 @@ import warnings
 from . import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+# Not a command for people: how a frozen app (no ``python -m``) runs torchrun for ``train --gpus``.
+TORCHRUN_COMMAND = "--internal-torchrun"
 SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
                "500 test photos per class, the rest set aside")
 
@@ -112,8 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [TORCHRUN_COMMAND]:
+        return _torchrun(argv[1:])
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
         from .gui.selftest import self_test  # the window's code is imported only when it is wanted
@@ -309,15 +313,31 @@ def _train_on_gpus(args, argv: list[str]) -> int:
         raise UserError(f"no CUDA GPUs here; for CPU processes use torchrun --nproc-per-node {args.gpus} directly")
     if args.gpus > present:
         raise UserError(f"--gpus {args.gpus}: this machine has {present} CUDA GPU{'s' if present > 1 else ''}")
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={args.gpus}",
-               "-m", "catdog_gui", *_without_gpus(argv)]
-    with subprocess.Popen(command) as torchrun:
+    with subprocess.Popen(torchrun_command(args.gpus, _without_gpus(argv))) as torchrun:
         # The window stops such a run with SIGTERM: torchrun passes it on to its processes.
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: torchrun.terminate())
         try:
             return torchrun.wait()
         finally:
             signal.signal(signal.SIGTERM, previous)
+
+
+def torchrun_command(processes: int, argv: list[str]) -> list[str]:
+    """The command that runs ``catdog-gui ARGV`` in ``processes`` processes on this machine through
+    torchrun. A frozen app has no ``python -m``: it runs torchrun itself (:data:`TORCHRUN_COMMAND`),
+    which then starts the app's own executable for each process."""
+    launch = ["--standalone", f"--nproc-per-node={processes}"]
+    if getattr(sys, "frozen", False):
+        return [sys.executable, TORCHRUN_COMMAND, *launch, "--no-python", sys.executable, *argv]
+    return [sys.executable, "-m", "torch.distributed.run", *launch, "-m", "catdog_gui", *argv]
+
+
+def _torchrun(argv: list[str]) -> int:
+    """torchrun inside this process (see :func:`torchrun_command`); its arguments as torchrun's own."""
+    from torch.distributed.run import main as torchrun
+
+    torchrun(argv)
+    return EXIT_OK
 
 
 def _without_gpus(argv: list[str]) -> list[str]:

@@ -163,3 +163,26 @@ def test_gpus_without_gpus_is_a_one_line_error(data, capsys):
 def test_gpus_is_left_out_of_the_command_torchrun_repeats():
     argv = ["train", "DATA", "--gpus", "2", "--epochs", "3", "--gpus=4", "--gp", "1", "--json"]
     assert _without_gpus(argv) == ["train", "DATA", "--epochs", "3", "--json"]
+
+
+def test_a_frozen_app_runs_torchrun_itself(monkeypatch):
+    from catdog_gui.cli import TORCHRUN_COMMAND, torchrun_command
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/catdog-gui/catdog-gui")
+    assert torchrun_command(2, ["train", "DATA"]) == [
+        "/opt/catdog-gui/catdog-gui", TORCHRUN_COMMAND, "--standalone", "--nproc-per-node=2", "--no-python",
+        "/opt/catdog-gui/catdog-gui", "train", "DATA"]
+
+
+def test_the_command_a_frozen_app_uses_trains_with_two_processes(data, tmp_path):
+    """What a frozen app runs for ``--gpus 2``, with this Python's catdog-gui script as the app."""
+    from catdog_gui.cli import TORCHRUN_COMMAND
+
+    app = Path(sys.executable).with_name("catdog-gui")
+    if not app.exists():
+        pytest.skip(f"no catdog-gui script beside {sys.executable}")
+    result = only_json_line(catdog([str(app), TORCHRUN_COMMAND, "--standalone", "--nproc-per-node=2", "--no-python",
+                                    str(app), "train", str(data), "--strategy", "scratch", "--epochs", "1",
+                                    *EXACT, "--json", "--runs-dir", str(tmp_path / "runs")]))
+    assert result["world_size"] == 2 and Path(result["model"]).is_file()

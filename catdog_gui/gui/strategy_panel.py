@@ -263,7 +263,6 @@ class StrategyPanel(QWidget):
         }
         for label, widget in self.hyper_rows.values():
             hyper.addRow(label, widget)
-        self._set_row_visible("gpus", False)  # until the engine has counted the GPUs
         self.pixel_cache = self._double(0, 100_000, 0, " GB")
         self.pixel_cache.setToolTip("Decoded photos are kept on disk up to this size, so that later runs "
                                     "start at once; past it, photos are decoded again every epoch.")
@@ -273,6 +272,7 @@ class StrategyPanel(QWidget):
         self.pixel_cache_note.setStyleSheet("color: #555;")
         hyper.addRow("", self.pixel_cache_note)
         self.hyper_form = hyper
+        self._set_row_visible("gpus", False)  # until the engine has counted the GPUs
         self.reset_button = QPushButton("Reset to the lecture's values")
         self.reset_button.clicked.connect(self._on_reset_clicked)
         hyper.addRow("", self.reset_button)
