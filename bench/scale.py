@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -99,10 +100,23 @@ def _status_kib(pid: int) -> dict[str, int]:
     return values
 
 
+def _busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy since it started (all cores, from /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_sampled(command: list[str], env: dict) -> dict:
     """Run a ``--json`` command; its JSON plus wall time, the peak RssAnon and VmRSS of the process, and
-    the machine's load average as it started (above about 0.5, something else was using the cores)."""
-    load = os.getloadavg()[0]
+    the share of the machine's cores that other processes used meanwhile (``others_cpu``: the machine's
+    busy time less the run's own, over wall time x cores; above a few percent, timings are disturbed)."""
+    busy, own = _busy_cpu_seconds(), _children_cpu_seconds()
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **env})
@@ -118,7 +132,8 @@ def run_sampled(command: list[str], env: dict) -> dict:
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     result["peak_anon_mib"] = round(peaks["RssAnon"] / 1024)
     result["peak_resident_mib"] = round(peaks["VmRSS"] / 1024)
-    result["load_before"] = round(load, 2)
+    others = (_busy_cpu_seconds() - busy) - (_children_cpu_seconds() - own)
+    result["others_cpu"] = max(0.0, others) / (result["wall_seconds"] * (os.cpu_count() or 1))
     return result
 
 
@@ -142,7 +157,7 @@ def row(photos: int, recipe: str, run: str, result: dict, cache: Path) -> str:
     return (f"| {photos:,} | {train_photos:,} | {recipe} | {run} | {result['reading']} | {result['peak_anon_mib']:,} "
             f"| {result['peak_resident_mib']:,} | {result['preparing_seconds']:.1f} | {per_photo:.2f} "
             f"| {disk_mib(cache):,} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} "
-            f"| {result['load_before']} |")
+            f"| {100 * result['others_cpu']:.0f} % |")
 
 
 def main() -> None:
@@ -167,7 +182,7 @@ def main() -> None:
     lines = [f"Machine: {machine()}. One epoch of at most {args.steps_per_epoch or 'all'} batches; "
              "class folders split 70/15/15; memory sampled every 50 ms.", "",
              "| photos | training photos | recipe | run | reading | peak anonymous MiB | peak resident MiB "
-             "| to first batch s | ms per training photo | cache MiB | test accuracy | wall s | load before |",
+             "| to first batch s | ms per training photo | cache MiB | test accuracy | wall s | others' CPU |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         data = linked_subset(photos, size // 2, work / f"set-{size}")
@@ -212,7 +227,7 @@ def distributed(photos: Path, work: Path, steps: int, no_write: bool) -> None:
                 "-m", "catdog_gui"]
     lines = [f"Machine: {machine()}. Each run with an empty cache; one epoch of at most {steps} batches per process.",
              "", "| recipe | processes | to first batch s | ms per training photo | test accuracy | wall s "
-             "| load before |", "|---|---|---|---|---|---|---|"]
+             "| others' CPU |", "|---|---|---|---|---|---|---|"]
     for recipe in ("scratch", "feature-extraction"):
         for processes, prefix in ((1, None), (2, torchrun)):
             cache = work / "cache"
@@ -221,7 +236,7 @@ def distributed(photos: Path, work: Path, steps: int, no_write: bool) -> None:
             per_photo = 1000 / result["train_images_per_second"]
             lines.append(f"| {recipe} | {result.get('world_size', processes)} | {result['preparing_seconds']:.1f} "
                          f"| {per_photo:.2f} | {result['test_accuracy']:.3f} | {result['wall_seconds']:.0f} "
-                         f"| {result['load_before']} |")
+                         f"| {100 * result['others_cpu']:.0f} % |")
             print(lines[-1], flush=True)
     shutil.rmtree(work / "cache", ignore_errors=True)
     if not no_write:
