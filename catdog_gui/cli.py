@@ -1,4 +1,4 @@
-"""The command line: the same engine as the window, headless (DESIGN.md §5).
+"""The command line: the same engine as the window, headless.
 
 Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 1 on any other
 failure. With ``--json`` the last line of standard output is one JSON object with the results.

@@ -1,6 +1,6 @@
 """Finding the photos: the three folder layouts, class names, splits and the files left out.
 
-Layouts (DESIGN.md §1):
+Layouts:
 
 - ``lecture``: ``train/``, ``validation/`` and optionally ``test/``, each with one folder per class;
 - ``class-folders``: one folder per class, split here (stratified, seeded);

@@ -1,6 +1,6 @@
 """The five strategies of the lecture as data, and the settings of one run resolved from them.
 
-Defaults are the lecture's (Chollet, Deep Learning with Python, 1st ed., ch. 5; DESIGN.md §2); every
+Defaults are the lecture's (Chollet, Deep Learning with Python, 1st ed., ch. 5); every
 value can be overridden. Pretrained backbones use their own input size by default (224 px for
 EfficientNet-Lite0 gives 0.98 where 150 px gives 0.95 on cats vs dogs); the small CNN uses 150 px.
 """
