@@ -263,11 +263,9 @@ def read_settings_file(path: str):
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"--settings {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
     try:
-        json.loads(text)
-    except ValueError as error:
-        raise UserError(f"--settings {path}: not JSON ({error})") from None
-    try:
         return Settings.from_json(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"--settings {path}: not JSON ({error})") from None
     except (TypeError, ValueError, AttributeError) as error:
         raise UserError(f"--settings {path}: not the settings of a run ({error})") from None
 

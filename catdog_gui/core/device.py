@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import torch
 
+from .distributed import local_world_size
 from .errors import UserError
 from .memory import keep_freed_memory
 
@@ -78,8 +79,7 @@ def configure_runtime() -> None:
     that two processes on two cores do not each start two threads.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    local_processes = max(1, int(os.environ.get("LOCAL_WORLD_SIZE") or 1))
-    torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores // local_processes)))
+    torch.set_num_threads(max(1, int(os.environ.get("CATDOG_GUI_THREADS") or cores // local_world_size())))
     keep_freed_memory()
 
 

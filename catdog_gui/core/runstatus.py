@@ -21,10 +21,12 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import UserError
+from .files import write_atomically
 
 STATUS_FILE = "running.json"
 HEARTBEAT_SECONDS = 10.0
@@ -113,19 +115,10 @@ def mark_ended(run_dir: str | Path) -> None:
 def _write(run_dir: Path, record: dict) -> None:
     """Replace the status file in one step, so a reader never sees half of it."""
     _written[str(run_dir)] = (time.monotonic(), record)
-    temp = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{STATUS_FILE}.", suffix=".tmp", dir=run_dir)
-        with os.fdopen(handle, "w") as out:
-            json.dump(record, out)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; others watching a shared folder must read it
-        os.replace(temp, run_dir / STATUS_FILE)
-    except OSError:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+        write_atomically(run_dir / STATUS_FILE, lambda temp: Path(temp).write_text(json.dumps(record)))
+    except UserError:
+        pass  # a runs folder that cannot be written is reported by the run itself
 
 
 # ---- the reading side (anyone watching the runs folder)

@@ -120,11 +120,6 @@ class RowStore:
         """A writer for ``total`` new rows (see :class:`ShardWriter`)."""
         return ShardWriter(self, total)
 
-    def _add_shard(self, path: Path) -> None:
-        shard = self._open(path)
-        if shard is not None:
-            self._register(shard)
-
     # ---- opening and checking
 
     def _open_all(self) -> None:
@@ -134,11 +129,10 @@ class RowStore:
             if time.time() - _mtime(leftover) > STALE_TEMP_SECONDS:
                 _remove(leftover)
         for index_file in sorted(self.folder.glob("*.digests.npy")):
-            shard = self._open(Path(str(index_file)[: -len(".digests.npy")] + ".npy"))
-            if shard is not None:
-                self._register(shard)
+            self._open(Path(str(index_file)[: -len(".digests.npy")] + ".npy"))
 
-    def _open(self, path: Path) -> _Shard | None:
+    def _open(self, path: Path) -> None:
+        """Check the shard at ``path`` and make its rows findable (or drop it with a notice)."""
         try:
             digests = np.load(_index_path(path), allow_pickle=False)
             rows = np.load(path, mmap_mode="r", allow_pickle=False)
@@ -147,8 +141,13 @@ class RowStore:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             self.notices.append(f"{self.what}: {path.name} cannot be used ({reason}); its photos are computed again")
             _remove(path, _index_path(path))
-            return None
-        return _Shard(path, rows)
+            return
+        number = len(self.shards)
+        self.shards.append(_Shard(path, rows))
+        for row, digest in enumerate(digests):
+            key = digest.tobytes()
+            if key != EMPTY_DIGEST:
+                self._where[key] = (number, row)
 
     def _check(self, digests: np.ndarray, rows: np.ndarray) -> None:
         if digests.dtype != np.uint8 or digests.ndim != 2 or digests.shape[1] != DIGEST_BYTES:
@@ -162,15 +161,6 @@ class RowStore:
             for start in range(0, len(rows), _CHECK_ROWS):
                 if not np.isfinite(rows[start:start + _CHECK_ROWS]).all():
                     raise ValueError("not finite values")
-
-    def _register(self, shard: _Shard) -> None:
-        number = len(self.shards)
-        self.shards.append(shard)
-        index = np.load(_index_path(shard.path), allow_pickle=False)
-        for row, digest in enumerate(index):
-            key = digest.tobytes()
-            if key != EMPTY_DIGEST:
-                self._where[key] = (number, row)
 
 
 class ShardWriter:
@@ -230,7 +220,7 @@ class ShardWriter:
             with open(_temp(_index_path(path)), "wb") as handle:
                 np.save(handle, index)
             os.replace(_temp(_index_path(path)), _index_path(path))  # last: only whole shards are read
-            self.store._add_shard(path)
+            self.store._open(path)
         finally:
             _remove(_temp(path), _temp(_index_path(path)))
 
@@ -247,7 +237,7 @@ class StoredRows:
         return len(self.shard_of)
 
     def __getitem__(self, positions) -> torch.Tensor:
-        positions = _as_positions(positions, len(self))
+        positions = as_positions(positions, len(self))
         shard_of, row_of = self.shard_of[positions], self.row_of[positions]
         out = np.empty((len(positions), *self.store.row_shape), dtype=self.store.dtype)
         for shard in np.unique(shard_of):
@@ -256,11 +246,12 @@ class StoredRows:
         return torch.from_numpy(out)
 
     def subset(self, positions) -> "StoredRows":
-        positions = _as_positions(positions, len(self))
+        positions = as_positions(positions, len(self))
         return StoredRows(self.store, self.shard_of[positions], self.row_of[positions])
 
 
-def _as_positions(positions, length: int) -> np.ndarray:
+def as_positions(positions, length: int) -> np.ndarray:
+    """A slice, index tensor or sequence of row positions as a NumPy index array."""
     if isinstance(positions, slice):
         return np.arange(length)[positions]
     if isinstance(positions, torch.Tensor):

@@ -45,7 +45,7 @@ from .datasets import Dataset, load_dataset
 from .device import (autocast, configure_runtime, describe_device, is_out_of_memory, map_in_batches,
                      pick_device, release_cached_memory, resolve_precision)
 from .errors import DataError, UserError
-from .store import StoredRows, content_digests, feature_store, pixel_store
+from .store import StoredRows, as_positions, content_digests, feature_store, pixel_store
 from .images import Skipped, UnusableImage, load_pixels
 from .modelfile import model_info, save_model, write_atomically
 from .models import ImageClassifier, build_classifier, depthwise_in_float32, frozen_copy
@@ -374,7 +374,6 @@ class Training:
 
     def _finished(self, state: _State, test_accuracy, stopped: bool, early: bool) -> Finished:
         best_path = self.run_dir / "best.safetensors"
-        times = sorted(row["seconds"] for row in state.history)
         return Finished(
             run_dir=str(self.run_dir),
             model_path=str(best_path) if best_path.exists() else None,
@@ -384,7 +383,7 @@ class Training:
             stopped=stopped,
             early_stopped=early,
             device=describe_device(self.device),
-            seconds_per_epoch=times[len(times) // 2] if times else None,
+            seconds_per_epoch=_median([row["seconds"] for row in state.history]),
             skipped=tuple(self.dataset.skipped),
             reading=self.reading,
             preparing_seconds=self.preparing_seconds,
@@ -636,8 +635,7 @@ class _DecodedEveryTime:
         return len(self.paths)
 
     def __getitem__(self, positions) -> torch.Tensor:
-        chosen = [self.paths[i] for i in range(len(self.paths))[positions]] if isinstance(positions, slice) \
-            else [self.paths[i] for i in positions.tolist()]
+        chosen = [self.paths[i] for i in as_positions(positions, len(self))]
         rows = np.empty((len(chosen), self.size, self.size, 3), dtype=np.uint8)
         _raise_if_unusable(preprocessing.decode_into(chosen, self.size, rows))
         return torch.from_numpy(rows)

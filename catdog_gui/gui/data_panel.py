@@ -58,11 +58,17 @@ def load(folder: str, seed: int = 0, subset: str = "all"):
     small for it, or no bigger than it, uses every photo (``Dataset.subset`` says which was used).
     """
     from ..core.datasets import load_dataset, subset_offered
+    from ..core.errors import DataError
 
-    dataset = load_dataset(folder, seed=seed)
-    if subset == "lecture" and subset_offered(dataset):
-        dataset = load_dataset(folder, seed=seed, subset=subset)
-    return dataset
+    if subset == "lecture":  # read the folder once when the subset can be used (the usual case)
+        try:
+            dataset = load_dataset(folder, seed=seed, subset=subset)
+        except DataError:
+            pass  # too small for the subset (or unreadable: reading every photo says why)
+        else:
+            if subset_offered(dataset):
+                return dataset
+    return load_dataset(folder, seed=seed)
 
 
 def subset_choice_texts(dataset) -> tuple[str, str]:

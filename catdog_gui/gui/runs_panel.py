@@ -160,10 +160,7 @@ def read_run(path: Path) -> RunInfo | None:
 
 def scan_runs(runs_dir: Path) -> list[RunInfo]:
     """Every run under ``runs_dir``, newest first."""
-    if not runs_dir.is_dir():
-        return []
-    runs = [read_run(p) for p in runs_dir.iterdir() if p.is_dir()]
-    return sorted((r for r in runs if r is not None), key=lambda r: r.started, reverse=True)
+    return RunsScanner().scan(runs_dir)
 
 
 class RunsScanner:
