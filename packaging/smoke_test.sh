@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Check what packaging/build.sh made, as a user would get it, with no network and an empty home:
 #   1. the bundle: --self-test (window offscreen, training through the worker, a dropped photo), then the
-#      command line: train with the built-in EfficientNet-Lite0 weights, predict, export ONNX and TorchScript;
+#      command line: train with the built-in EfficientNet-Lite0 weights, predict, export ONNX and TorchScript,
+#      and train with the built-in Lite1 and Lite2 weights;
 #      torch's CUDA libraries all resolve inside the bundle;
 #   2. the .deb, unpacked with dpkg-deb -x into a fresh folder: its files, and --self-test through the
 #      launcher on the PATH (usr/bin/catdog-gui);
@@ -76,6 +77,11 @@ metadata = {p.key: p.value for p in model.metadata_props}
 assert json.loads(metadata["classes"]) == ["cats", "dogs"], metadata
 assert any(name.endswith("extra/metadata.json") for name in zipfile.ZipFile(sys.argv[2]).namelist())
 EOF
+for lite in efficientnet-lite1 efficientnet-lite2; do
+    say "bundle: training with the built-in $lite weights"
+    "$BUNDLE/$APP" train "$WORK/photos" --strategy feature-extraction --backbone $lite --epochs 1 --image-size 64 \
+        --batch-size 8 --runs-dir "$WORK/runs-$lite" --json >/dev/null || fail "training with the built-in $lite weights"
+done
 [[ -z $(ls -A "$TORCH_HOME" 2>/dev/null) ]] || fail "something was downloaded into $TORCH_HOME"
 
 say "deb: unpack into a fresh folder"

@@ -24,6 +24,34 @@ def make_image(path: Path, label: int, seed: int, size: int = 40) -> Path:
     return path
 
 
+def lopsided_photo(path: Path, size: int = 48) -> Path:
+    """A photo whose halves differ, red left and blue right, at ``size`` (the test models' size, so that
+    it is not resized and its mirror image is exactly the mirrored pixels)."""
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 60, (size, size, 3), dtype=np.uint8)
+    pixels[:, :size // 2, 0] += 190
+    pixels[:, size // 2:, 2] += 190
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+def write_model_file(path: Path, classes, seed: int) -> Path:
+    """An untrained small CNN (48 px) saved as a model file; its head is scaled up so that its answers
+    are far from even and differ clearly between photos (and between a photo and its mirror image)."""
+    import torch
+
+    from catdog_gui.core.modelfile import model_info, save_model
+    from catdog_gui.core.models import SCRATCH, HeadSpec, build_classifier
+
+    torch.manual_seed(seed)
+    model = build_classifier(SCRATCH, len(classes), HeadSpec(16), 48).eval()
+    with torch.no_grad():
+        for parameter in model.head.parameters():
+            parameter.mul_(8)
+    return save_model(path, model, model_info(model, list(classes), 48, SCRATCH, HeadSpec(16), "scratch"))
+
+
 def write_lecture_dataset(root: Path, per_split=(8, 4, 4), classes=("cats", "dogs"), suffix=".png") -> Path:
     """``root/train|validation|test/<class>/<n>.png`` with ``per_split`` images per class."""
     seed = 0

@@ -19,7 +19,7 @@ from catdog_gui.core import datasets
 from catdog_gui.core.datasets import load_dataset
 from catdog_gui.core.modelfile import read_info
 
-from conftest import make_image, write_lecture_dataset
+from conftest import lopsided_photo, make_image, write_lecture_dataset, write_model_file
 
 pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),
               pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")]
@@ -29,7 +29,8 @@ TRAIN_FAST = ["--strategy", "scratch", "--epochs", "1", "--image-size", "48", "-
 TRAIN_KEYS = {"run_dir", "model", "best_val_accuracy", "test_accuracy", "seconds", "seconds_per_epoch", "epochs",
               "device", "skipped", "counts", "unused"}
 INFO_KEYS = {"layout", "classes", "counts", "unused", "skipped"}
-EVALUATE_KEYS = {"accuracy", "per_class", "confusion_matrix", "classes", "misclassified", "skipped"}
+EVALUATE_KEYS = {"accuracy", "per_class", "precision", "recall", "balanced_accuracy", "confusion_matrix", "classes",
+                 "misclassified", "skipped", "tta"}
 
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:
@@ -165,7 +166,7 @@ def test_data_and_other_options_given_override_the_settings_file(tmp_path):
 
     from catdog_gui.cli import _new_run_settings, build_parser
     from catdog_gui.core.preprocessing import Augmentation
-    from catdog_gui.core.recipes import Settings
+    from catdog_gui.core.recipes import Settings, resolve_settings
 
     file = write_settings(tmp_path / "settings.json", tmp_path / "photos", epochs=7, device="cpu", subset="lecture",
                           augmentation=Augmentation.lecture())
@@ -178,9 +179,13 @@ def test_data_and_other_options_given_override_the_settings_file(tmp_path):
     assert settings(tmp_path / "other", "--settings", file, "--epochs", 3, "--no-augmentation", "--device", "auto",
                     "--subset", "all") == dataclasses.replace(in_file, data=str(tmp_path / "other"), epochs=3,
                                                               augmentation=Augmentation(), device="auto", subset="all")
-    # Another strategy keeps the file's values and takes the new recipe's only for what the file lacks.
+    # Another strategy keeps the file's values and takes the new recipe's (of the file's preset) only for
+    # what the file lacks.
     tuned = settings("--settings", file, "--strategy", "fine-tuning", "--backbone", "efficientnet-lite0")
-    assert tuned.strategy == "fine-tuning" and tuned.epochs == 7 and tuned.fine_tune_lr == 1e-5
+    assert tuned.strategy == "fine-tuning" and tuned.epochs == 7
+    assert in_file.preset == "recommended" and tuned.fine_tune_lr == resolve_settings("x", "fine-tuning").fine_tune_lr
+    lecture = write_settings(tmp_path / "lecture.json", tmp_path / "photos", preset="lecture")
+    assert settings("--settings", lecture, "--strategy", "fine-tuning", "--backbone", "efficientnet-lite0").fine_tune_lr == 1e-5
 
 
 BAD_SETTINGS = {
@@ -319,9 +324,14 @@ def test_evaluate_json(capsys, trained):
     assert result["accuracy"] == pytest.approx((matrix[0][0] + matrix[1][1]) / 8)
     assert result["accuracy"] == pytest.approx(trained.result["test_accuracy"])
     assert set(result["per_class"]) == {"cats", "dogs"}
+    assert result["recall"] == result["per_class"]
+    assert result["precision"]["cats"] == pytest.approx(matrix[0][0] / (matrix[0][0] + matrix[1][0])
+                                                        if matrix[0][0] + matrix[1][0] else 0.0)
+    assert result["balanced_accuracy"] == pytest.approx(sum(result["recall"].values()) / 2)
     assert len(result["misclassified"]) == 8 - matrix[0][0] - matrix[1][1]
     assert result["skipped"] == []
-    assert "Accuracy:" in err
+    assert result["tta"] is False
+    assert "Accuracy:" in err and "Balanced accuracy" in err and "precision" in err
 
 
 def test_evaluate_without_json_prints_nothing_on_stdout(capsys, trained):
@@ -338,7 +348,7 @@ def test_predict_json(capsys, trained, tmp_path):
     code, out, err = run_cli(capsys, "predict", trained.model, folder, notes, missing, "--json")
     assert code == 0, err
     result = last_json(out)
-    assert set(result) == {"predictions", "skipped"}
+    assert set(result) == {"predictions", "skipped", "tta"} and result["tta"] is False
     assert len(result["predictions"]) == 8
     for prediction in result["predictions"]:
         assert set(prediction) == {"path", "label", "probability", "probabilities"}
@@ -350,6 +360,42 @@ def test_predict_json(capsys, trained, tmp_path):
     reasons = {Path(s["path"]).name: s["reason"] for s in result["skipped"]}
     assert set(reasons) == {"notes.txt", "missing.jpg"}
     assert reasons["missing.jpg"] == "file not found"
+
+
+def test_tta_is_asked_for_on_evaluate_and_predict_and_said_in_the_json(capsys, trained, tmp_path):
+    from PIL import Image
+
+    code, out, err = run_cli(capsys, "evaluate", trained.model, trained.data, "--tta", "--json")
+    assert code == 0, err
+    evaluated = last_json(out)
+    assert set(evaluated) == EVALUATE_KEYS and evaluated["tta"] is True
+    assert sum(map(sum, evaluated["confusion_matrix"])) == 8
+    assert "mirrored" in err
+
+    # A model that tells left from right clearly (the one trained here barely tells anything apart yet).
+    model = write_model_file(tmp_path / "model.safetensors", ["cats", "dogs"], seed=0)
+    photo = lopsided_photo(tmp_path / "photo.png")
+    mirror = tmp_path / "mirror.png"
+    Image.open(photo).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirror)
+    code, out, err = run_cli(capsys, "predict", model, photo, mirror, "--json")
+    assert code == 0, err
+    plain = last_json(out)
+    assert plain["tta"] is False
+    code, out, err = run_cli(capsys, "predict", model, photo, "--tta", "--json")
+    assert code == 0, err
+    mirrored = last_json(out)
+    assert mirrored["tta"] is True
+    (as_is, flipped), (with_tta,) = plain["predictions"], mirrored["predictions"]
+    assert abs(as_is["probabilities"]["cats"] - flipped["probabilities"]["cats"]) > 0.01
+    assert with_tta["probabilities"] == pytest.approx(
+        {c: (as_is["probabilities"][c] + flipped["probabilities"][c]) / 2 for c in ("cats", "dogs")}, abs=1e-6)
+
+
+def test_tta_is_explained_in_the_help(capsys):
+    for command in ("evaluate", "predict"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "mirror image" in capsys.readouterr().out
 
 
 def test_predict_without_json_prints_one_line_per_photo(capsys, trained):

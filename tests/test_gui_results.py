@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from conftest import make_image, write_lecture_dataset
@@ -158,3 +159,60 @@ def test_evaluation_after_a_run_uses_the_run_s_subset_of_the_test_photos(trained
         result = evaluate_job(str(model), str(data), seed=0, subset=subset)
         assert result.split == "test"
         assert [sum(row) for row in result.evaluation.confusion_matrix] == [per_class, per_class]
+
+
+def test_the_tta_box_evaluates_again_with_the_mirror_images_and_is_remembered(window, qtbot, trained_model,
+                                                                              gui_settings, monkeypatch):
+    from catdog_gui.core import preprocessing
+    from catdog_gui.gui.evaluation_panel import EvaluationPanel, evaluate_job
+    from catdog_gui.gui.settings import restore_settings
+
+    views = []  # batches asked about with test-time augmentation (in the worker's thread)
+    original = preprocessing.test_time_views
+    monkeypatch.setattr(preprocessing, "test_time_views", lambda batch: views.append(len(batch)) or original(batch))
+    model, data = trained_model
+    panel = window.evaluation_panel
+    window.show_step(3)
+    assert not panel.tta_box.isChecked() and "slower" in panel.tta_box.toolTip()
+    with qtbot.waitSignal(panel.evaluated, timeout=30_000) as blocker:
+        panel.evaluate(str(model), str(data))
+    assert blocker.args[0].evaluation.tta is False and views == []
+    with qtbot.waitSignal(panel.evaluated, timeout=30_000) as blocker:
+        panel.tta_box.click()
+    evaluation = blocker.args[0].evaluation
+    assert evaluation.tta and sum(views) == 8  # every test photo, mirrored too
+    assert "mirrored" in panel.source_label.text()
+    expected = evaluate_job(str(model), str(data), tta=True).evaluation
+    assert evaluation.confusion_matrix == expected.confusion_matrix
+    assert [m["probability"] for m in evaluation.misclassified] == [m["probability"] for m in expected.misclassified]
+    assert "Balanced accuracy" in panel.accuracy_detail.text()
+    assert panel.per_class.columnCount() == 3
+    assert panel.per_class.item(0, 2).data(Qt.ItemDataRole.UserRole + 1) == pytest.approx(evaluation.precision["cats"])
+
+    window.save_settings()
+    fresh = EvaluationPanel()
+    qtbot.addWidget(fresh)
+    restore_settings(fresh, gui_settings)
+    fresh.show()
+    assert fresh.tta and fresh.tta_box.isChecked()
+
+
+def test_the_tta_box_classifies_the_photos_again_with_the_mirror_images(window, qtbot, trained_model, tmp_path):
+    from catdog_gui.core.prediction import Predictor
+
+    model, data = trained_model
+    panel = window.predictor_panel
+    window.show_step(4)
+    open_model(qtbot, window, model)
+    with qtbot.waitSignal(panel.predictions_finished, timeout=30_000):
+        panel.add_paths([data / "test" / "cats", tmp_path / "missing.png"])
+    plain = [p.probabilities for p in panel.results]
+    with qtbot.waitSignal(panel.predictions_finished, timeout=30_000):
+        panel.tta_box.click()
+    assert panel.tta and panel.predictor.tta and "mirrored" in panel.summary_label.text()
+    assert panel.table.rowCount() == 4 and len(panel.skipped) == 1  # the same photos, once each
+    expected, _ = Predictor(model, tta=True).predict_paths([data / "test" / "cats"])
+    for shown, wanted in zip(panel.results, expected):
+        assert shown.path == wanted.path
+        assert shown.probabilities == pytest.approx(wanted.probabilities, abs=1e-6)
+    assert [p.probabilities for p in panel.results] != plain

@@ -146,14 +146,26 @@ def test_strategy_panel_shows_recipes_defaults_estimates_and_augmentation_previe
     assert all("Time: about" in note.text() for note in panel.recipe_notes.values())
     panel.recipe_buttons["fine-tuning"].click()
     assert panel.strategy == "fine-tuning"
+    from catdog_gui.core.recipes import resolve_settings
+
+    recommended = resolve_settings("x", "fine-tuning")  # the default preset
+    assert panel.build_settings("x") == recommended
+    assert panel.preset_label.text().startswith("recommended")
+    assert panel.lr.value() == recommended.lr and panel.epochs.value() == recommended.epochs
+    panel.reset_button.click()  # to the lecture's values
+    assert panel.preset_label.text().startswith("the lecture's")
     assert panel.lr.text() == "2e-05" and panel.fine_tune_lr.text() == "1e-05"
     assert panel.epochs.value() == 20 and panel.head_epochs.value() == 10
     assert panel.image_size.value() == 224 and panel.head_epochs.isVisible()
     assert panel.use_augmentation.isChecked() and panel.knobs["rotation"].value() == 40
     panel.epochs.setValue(7)
     assert panel.build_settings("x").epochs == 7
+    assert "changed by you: epochs" in panel.preset_label.text()
     panel.reset_button.click()
-    assert panel.epochs.value() == 20
+    assert panel.epochs.value() == 20 and "changed" not in panel.preset_label.text()
+    assert panel.build_settings("x") == resolve_settings("x", "fine-tuning", preset="lecture")
+    panel.recommended_button.click()
+    assert panel.build_settings("x") == recommended
     panel.recipe_buttons["scratch"].click()
     assert panel.image_size.value() == 150 and not panel.head_epochs.isVisible()
     assert not panel.backbone_box.isEnabled()
@@ -253,3 +265,22 @@ def test_durations_read_naturally_from_milliseconds_to_hours():
     assert format_duration(200) == "3 min 20 s"
     assert format_duration(3900) == "1 h 05 min"
     assert format_duration(float("inf")) == "–"
+
+
+def test_the_strategy_step_says_what_each_network_measured_and_takes_class_weights(window, monkeypatch):
+    from catdog_gui.gui import strategy_panel
+
+    figure = {"test_accuracy": 0.97, "seconds": 300, "photos": 204, "machine": "Some CPU, 2 cores"}
+    monkeypatch.setattr(strategy_panel, "FIGURES", {"efficientnet-lite1": {"fine-tuning": {"flowers17": figure}}})
+    panel = window.strategy_panel
+    window.show_step(1)
+    panel.select("feature-extraction", "efficientnet-lite1")
+    assert "fine-tuning: 17 flowers 0.970 (5 min" in panel.measured_label.text()
+    assert "Some CPU, 2 cores" in panel.measured_label.text()
+    assert "built in" in panel.weights_label.text() and panel.weights_button.isHidden()  # Lite1 ships its weights
+    panel.select("feature-extraction", "vgg16")
+    assert panel.measured_label.text().startswith("Not measured") and not panel.weights_button.isHidden()
+    assert panel.build_settings("x").class_weights == "auto"
+    panel.set_values(class_weights="off")
+    assert panel.build_settings("x").class_weights == "off"
+    assert "weigh classes against imbalance" in panel.preset_label.text()

@@ -1,4 +1,4 @@
-"""Network shapes and sizes (the lecture's exact numbers), backbones, and the Lite0 weight mapping."""
+"""Network shapes and sizes (the lecture's exact numbers), backbones, and the EfficientNet-Lite weight mapping."""
 
 from __future__ import annotations
 
@@ -63,11 +63,23 @@ def test_probabilities_cover_binary_and_multiclass():
     assert multi.argmax().item() == 2 and multi.sum().item() == pytest.approx(1.0)
 
 
-def test_lite0_mapping_is_one_to_one_in_order_with_equal_shapes():
-    source = torch.load(backbones.lite0_weights_file(), map_location="cpu", weights_only=True)
-    target = backbones.BACKBONES["efficientnet-lite0"].build().state_dict()
-    mapped = [backbones.lite0_key_to_timm(key) for key in source]
-    assert len(source) == 296
+LITES = pytest.mark.parametrize("number", [0, 1, 2], ids=lambda n: f"lite{n}")
+
+
+@LITES
+def test_lite_stage_depths_are_timms_and_only_the_first_block_is_separable(number):
+    net = backbones.BACKBONES[f"efficientnet-lite{number}"].build()
+    assert backbones.LITE_STAGE_DEPTHS[number] == tuple(len(stage) for stage in net.blocks)
+    kinds = [type(block).__name__ for stage in net.blocks for block in stage]
+    assert kinds == ["DepthwiseSeparableConv"] + ["InvertedResidual"] * (len(kinds) - 1)
+
+
+@LITES
+def test_lite_mapping_is_one_to_one_in_order_with_equal_shapes(number):
+    source = torch.load(backbones.lite_weights_file(number), map_location="cpu", weights_only=True)
+    target = backbones.BACKBONES[f"efficientnet-lite{number}"].build().state_dict()
+    mapped = [backbones.lite_key_to_timm(key, backbones.LITE_STAGE_DEPTHS[number]) for key in source]
+    assert len(source) == {0: 296, 1: 386, 2: 386}[number]
     assert len(set(mapped)) == len(mapped)
     # classifier excepted (the base is built headless), the order and shapes agree exactly
     body = [k for k in mapped if not k.startswith("classifier")]
@@ -77,29 +89,50 @@ def test_lite0_mapping_is_one_to_one_in_order_with_equal_shapes():
             assert target[value].shape == source[key].shape, key
 
 
-def test_lite0_key_examples():
-    assert backbones.lite0_key_to_timm("_conv_stem.weight") == "conv_stem.weight"
-    assert backbones.lite0_key_to_timm("_blocks.0._project_conv.weight") == "blocks.0.0.conv_pw.weight"
-    assert backbones.lite0_key_to_timm("_blocks.3._bn1.bias") == "blocks.2.0.bn2.bias"
-    assert backbones.lite0_key_to_timm("_blocks.15._project_conv.weight") == "blocks.6.0.conv_pwl.weight"
-    assert backbones.lite0_key_to_timm("_bn1.running_var") == "bn2.running_var"
+def test_lite_key_examples():
+    def lite0(key):
+        return backbones.lite_key_to_timm(key, backbones.LITE_STAGE_DEPTHS[0])
+
+    assert lite0("_conv_stem.weight") == "conv_stem.weight"
+    assert lite0("_blocks.0._project_conv.weight") == "blocks.0.0.conv_pw.weight"
+    assert lite0("_blocks.3._bn1.bias") == "blocks.2.0.bn2.bias"
+    assert lite0("_blocks.15._project_conv.weight") == "blocks.6.0.conv_pwl.weight"
+    assert lite0("_bn1.running_var") == "bn2.running_var"
+    lite1_depths = backbones.LITE_STAGE_DEPTHS[1]
+    assert backbones.lite_key_to_timm("_blocks.4._bn1.bias", lite1_depths) == "blocks.2.0.bn2.bias"
+    assert backbones.lite_key_to_timm("_blocks.20._project_conv.weight", lite1_depths) == "blocks.6.0.conv_pwl.weight"
 
 
-def _imagenet_top_classes(paths: list[Path]) -> list[int]:
+@LITES
+def test_lite_weights_are_built_in_and_load_into_timm(number):
     import timm
 
-    net = timm.create_model("tf_efficientnet_lite0", pretrained=False)
-    net.load_state_dict(backbones.lite0_imagenet_state_dict())
-    batch = torch.stack([torch.from_numpy(load_pixels(p, 224).copy()).permute(2, 0, 1) for p in paths])
-    x = (batch.float() / 255 - 0.5) / 0.5
+    spec = backbones.get_backbone(f"efficientnet-lite{number}")
+    assert backbones.weights_status(spec) == "built in" and spec.torchvision_weights is None
+    state, weights_id = backbones.pretrained_state_dict(spec)
+    assert weights_id == backbones.lite_weights_file(number).name
+    timm.create_model(f"tf_efficientnet_lite{number}", pretrained=False).load_state_dict(state)  # strict
+    lower, top = backbones.build_base(spec, state)
+    assert torch.equal(lower[0].weight, state["conv_stem.weight"])
+
+
+def _imagenet_top_classes(number: int, paths: list[Path]) -> list[int]:
+    import timm
+
+    spec = backbones.get_backbone(f"efficientnet-lite{number}")
+    net = timm.create_model(f"tf_efficientnet_lite{number}", pretrained=False)
+    net.load_state_dict(backbones.lite_imagenet_state_dict(number))
+    batch = torch.stack([torch.from_numpy(load_pixels(p, spec.image_size).copy()).permute(2, 0, 1) for p in paths])
+    x = (batch.float() / 255 - torch.tensor(spec.mean).view(3, 1, 1)) / torch.tensor(spec.std).view(3, 1, 1)
     with torch.no_grad():
         return net.eval()(x).argmax(1).tolist()
 
 
-def test_lite0_weights_label_real_photos_as_imagenet_cats_and_dogs(real_photos):
+@LITES
+def test_lite_weights_label_real_photos_as_imagenet_cats_and_dogs(number, real_photos):
     cats = sorted((real_photos / "test" / "cats").glob("*.jpg"))[:12]
     dogs = sorted((real_photos / "test" / "dogs").glob("*.jpg"))[:12]
-    labels = _imagenet_top_classes(cats + dogs)
+    labels = _imagenet_top_classes(number, cats + dogs)
     cat_hits = sum(label in IMAGENET_CATS for label in labels[:12])
     dog_hits = sum(label in IMAGENET_DOGS for label in labels[12:])
     # random weights would get ~0 of either; the mapped ImageNet weights get most of both

@@ -11,24 +11,16 @@ import torch
 from PIL import Image
 
 from catdog_gui.core.errors import DataError, ModelFileError
-from catdog_gui.core.evaluation import evaluate
+from catdog_gui.core.evaluation import class_metrics, evaluate
 from catdog_gui.core.images import load_pixels
-from catdog_gui.core.modelfile import load_model, model_info, save_model
-from catdog_gui.core.models import SCRATCH, HeadSpec, build_classifier, probabilities
+from catdog_gui.core.modelfile import load_model
+from catdog_gui.core.models import probabilities
 from catdog_gui.core.prediction import Predictor, expand_paths
 
-from conftest import make_image, write_lecture_dataset
+from conftest import lopsided_photo, make_image, write_lecture_dataset
+from conftest import write_model_file as _model_file
 
 CLASSES = ["cats", "dogs"]
-
-
-def _model_file(path: Path, classes: list[str], seed: int) -> Path:
-    torch.manual_seed(seed)
-    model = build_classifier(SCRATCH, len(classes), HeadSpec(16), 48).eval()
-    with torch.no_grad():
-        for parameter in model.head.parameters():
-            parameter.mul_(8)
-    return save_model(path, model, model_info(model, classes, 48, SCRATCH, HeadSpec(16), "scratch"))
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +185,11 @@ def check_evaluation(result, predictor, total):
             assert name not in result.per_class
     for (truth, guess), paths in result.paths_by_cell.items():
         assert len(paths) == matrix[truth][guess]
+    assert result.recall == result.per_class
+    assert result.balanced_accuracy == pytest.approx(sum(result.recall.values()) / len(result.recall))
+    for j, name in enumerate(predictor.classes):
+        said = sum(matrix[i][j] for i in range(n))
+        assert result.precision[name] == pytest.approx(matrix[j][j] / said if said else 0.0)
     assert len(result.misclassified) == total - correct
     probabilities_seen = [m["probability"] for m in result.misclassified]
     assert probabilities_seen == sorted(probabilities_seen, reverse=True)
@@ -204,7 +201,9 @@ def check_evaluation(result, predictor, total):
             assert mistake["probability"] == pytest.approx(prediction.probability, abs=1e-6)
             assert f"/{mistake['true']}/" in mistake["path"]
     as_dict = result.as_dict()
-    assert set(as_dict) == {"accuracy", "per_class", "confusion_matrix", "classes", "misclassified", "skipped"}
+    assert set(as_dict) == {"accuracy", "per_class", "precision", "recall", "balanced_accuracy", "confusion_matrix",
+                            "classes", "misclassified", "skipped", "tta"}
+    assert as_dict["tta"] is predictor.tta
 
 
 def test_evaluate_is_consistent_and_swapping_the_labels_swaps_right_and_wrong(predictor, tiny_dataset, tmp_path):
@@ -255,3 +254,62 @@ def test_evaluate_refuses_a_lecture_folder_without_test_images(predictor, tmp_pa
     data = write_lecture_dataset(tmp_path / "data", per_split=(1, 1, 0))
     with pytest.raises(DataError):
         evaluate(predictor, str(data))
+
+
+# ---- metrics ---------------------------------------------------------------------------------------------
+
+def test_precision_recall_and_balanced_accuracy_of_a_known_confusion():
+    # Rows: true class. 10 a's (8 right), 4 b's (3 right), 2 c's, which the model never says.
+    precision, recall, balanced = class_metrics(["a", "b", "c"], [[8, 2, 0], [1, 3, 0], [2, 0, 0]])
+    assert precision == pytest.approx({"a": 8 / 11, "b": 3 / 5, "c": 0.0})  # c: never predicted -> 0
+    assert recall == pytest.approx({"a": 0.8, "b": 0.75, "c": 0.0})
+    assert balanced == pytest.approx((0.8 + 0.75 + 0.0) / 3)
+    # A class without photos has no recall and does not count in the balanced accuracy; said once, wrongly,
+    # its precision is 0. Accuracy here is 7/8; balanced accuracy weighs the small class as much as the large.
+    precision, recall, balanced = class_metrics(["a", "b", "c"], [[6, 0, 0], [1, 1, 0], [0, 0, 0]])
+    assert precision == pytest.approx({"a": 6 / 7, "b": 1.0, "c": 0.0})
+    assert recall == pytest.approx({"a": 1.0, "b": 0.5})
+    assert balanced == pytest.approx(0.75)
+    assert class_metrics(["a", "b"], [[0, 0], [0, 0]]) == ({"a": 0.0, "b": 0.0}, {}, 0.0)
+
+
+# ---- test-time augmentation ------------------------------------------------------------------------------
+
+def test_tta_probabilities_are_the_mean_over_the_photo_and_its_mirror_image(model_path, tmp_path):
+    photo = lopsided_photo(tmp_path / "photo.png")
+    mirror = tmp_path / "mirror.png"
+    Image.open(photo).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirror)
+    plain = Predictor(model_path, device="cpu")
+    (as_is, mirrored), _ = plain.predict_paths([photo, mirror])
+    as_is, mirrored = np.array(list(as_is.probabilities.values())), np.array(list(mirrored.probabilities.values()))
+    assert abs(as_is - mirrored).max() > 0.01  # the model tells left from right: a real check
+    expected = (as_is + mirrored) / 2
+
+    with_tta = Predictor(model_path, device="cpu", tta=True)
+    (prediction,), _ = with_tta.predict_paths([photo])
+    check_prediction(prediction)
+    assert list(prediction.probabilities.values()) == pytest.approx(expected.tolist(), abs=1e-6)
+    from_memory = with_tta.predict_image(Image.open(photo))
+    assert list(from_memory.probabilities.values()) == pytest.approx(expected.tolist(), abs=1e-6)
+    # A photo and its mirror image are the same two views: with TTA they get the same answer.
+    (other,), _ = with_tta.predict_paths([mirror])
+    assert list(other.probabilities.values()) == pytest.approx(expected.tolist(), abs=1e-6)
+    # It may be switched between calls; off again, the answer is the plain one.
+    with_tta.tta = False
+    assert list(with_tta.predict_paths([photo])[0][0].probabilities.values()) == pytest.approx(as_is.tolist(), abs=1e-6)
+
+
+def test_evaluation_with_tta_counts_the_tta_answers(model_path, tmp_path):
+    data = tmp_path / "data"
+    for i in range(3):
+        make_image(data / "cats" / f"{i}.png", 0, seed=40 + i, size=48)
+        make_image(data / "dogs" / f"{i}.png", 1, seed=50 + i, size=48)
+    lopsided_photo(data / "dogs" / "lopsided.png")
+    predictor = Predictor(model_path, device="cpu", tta=True)
+    result = evaluate(predictor, str(data))
+    check_evaluation(result, predictor, total=7)
+    assert result.tta and result.as_dict()["tta"] is True
+    predictions, _ = predictor.predict_paths([data])
+    for prediction in predictions:
+        truth = CLASSES.index(Path(prediction.path).parent.name)
+        assert prediction.path in result.paths_by_cell[(truth, CLASSES.index(prediction.label))]

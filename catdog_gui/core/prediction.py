@@ -32,9 +32,16 @@ class Prediction:
 
 
 class Predictor:
-    """A loaded model, ready to classify files, folders or in-memory pictures."""
+    """A loaded model, ready to classify files, folders or in-memory pictures.
 
-    def __init__(self, model_path: str | os.PathLike, device: str = "auto", precision: str = "fp32"):
+    With ``tta`` (test-time augmentation) every photo's probabilities are the mean over
+    :func:`.preprocessing.test_time_views` (the photo and its mirror image): often a little more
+    accurate, and the model runs once per view. It is a way of asking the model, not part of it (model
+    files and exports do not change), and may be changed between calls.
+    """
+
+    def __init__(self, model_path: str | os.PathLike, device: str = "auto", precision: str = "fp32",
+                 tta: bool = False):
         self.model, self.info = load_model(model_path)
         self.device = pick_device(device)
         # fp32 by default: predictions then match evaluation, exports and other machines exactly.
@@ -42,6 +49,7 @@ class Predictor:
         self.model.to(self.device, memory_format=torch.channels_last)
         self._inference_model = frozen_copy(self.model)
         self.model_path = str(model_path)
+        self.tta = tta
 
     @property
     def classes(self) -> list[str]:
@@ -52,11 +60,17 @@ class Predictor:
 
     @torch.inference_mode()
     def probabilities_of(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Class probabilities ``(N, classes)`` for uint8 pixels ``(N, 3, S, S)``."""
+        """Class probabilities ``(N, classes)`` for uint8 pixels ``(N, 3, S, S)`` (with :attr:`tta`, the
+        mean over the test-time views)."""
+        tta = self.tta  # read once: every batch of a call is asked the same way
+
         def batch_probabilities(start: int, stop: int) -> torch.Tensor:
             batch = preprocessing.to_input(pixels[start:stop], self.device)
+            views = preprocessing.test_time_views(batch) if tta else [batch]
             with autocast(self.device, self.precision):
-                return probabilities(self._inference_model(batch)).cpu()
+                # One pass per view at the usual batch size, so that each view's probabilities are
+                # exactly what the model says about that picture alone.
+                return torch.stack([probabilities(self._inference_model(view)) for view in views]).mean(0).cpu()
 
         out = map_in_batches(batch_probabilities, len(pixels), BATCH)
         return torch.cat(out) if out else torch.zeros(0, len(self.classes))

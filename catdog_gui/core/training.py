@@ -50,7 +50,7 @@ from .images import Skipped, UnusableImage, load_pixels
 from .modelfile import model_info, save_model, write_atomically
 from .models import ImageClassifier, build_classifier, depthwise_in_float32, frozen_copy
 from .paths import CHECKPOINT, can_resume, default_runs_dir
-from .recipes import Settings
+from .recipes import IMBALANCE_RATIO, Settings
 
 EVAL_BATCH = 64
 # Decoded photos go to the pixel store on disk unless it would pass this size (Settings.pixel_cache_gb
@@ -325,6 +325,8 @@ class Training:
         if state.history:  # a run killed between writing its metrics and its checkpoint: agree again
             self._write_metrics(state.history)
         trainer = _Loop(self, model, data, recipe.cached_features)
+        if trainer.class_weights is not None:
+            yield Notice(_weights_notice(dataset.classes, data["train"].labels, s.class_weights))
         stopped = early = False
         for index, phase in enumerate(self._phases()):
             if index < state.phase_index:
@@ -342,7 +344,7 @@ class Training:
                     stopped = True
                     break
                 state.epoch += 1
-                improved = _better(record, state)
+                improved = _better(record, state, s.monitor)
                 if improved:
                     state.best_val, state.best_val_loss, state.stale_epochs = record.val_accuracy, record.val_loss, 0
                     self._save_model(model, "best.safetensors", dataset, {"val_accuracy": record.val_accuracy})
@@ -728,7 +730,10 @@ class _Loop:
         self.device = training.device
         self.generator = torch.Generator().manual_seed(self.s.seed)
         self.binary = model.head[-1].out_features == 1
-        self.loss_fn = nn.BCEWithLogitsLoss() if self.binary else nn.CrossEntropyLoss()
+        self.class_weights = class_weights(data["train"].labels, model.head[-1].out_features,
+                                           self.s.class_weights)
+        if self.class_weights is not None:
+            self.class_weights = self.class_weights.to(self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=training.precision == "fp16")
         self.phase: _Phase | None = None
         self.frozen_lower = self.frozen_top = None
@@ -764,8 +769,11 @@ class _Loop:
         self.synced = self.trained  # let go of the last phase's wrapper (and its gradient hooks) first
         self.synced = distributed.synchronized(self.trained, self.device)
         params = [p for p in model.parameters() if p.requires_grad]
-        # Keras's RMSprop, which the lecture's learning rates were tuned for: rho 0.9, epsilon 1e-7.
-        optimizer = torch.optim.RMSprop(params, lr=phase.lr, alpha=0.9, eps=1e-7)
+        if self.s.optimizer == "adamw":
+            optimizer = torch.optim.AdamW(params, lr=phase.lr, weight_decay=self.s.weight_decay)
+        else:  # Keras's RMSprop, which the lecture's learning rates were tuned for: rho 0.9, epsilon 1e-7
+            optimizer = torch.optim.RMSprop(params, lr=phase.lr, alpha=0.9, eps=1e-7,
+                                            weight_decay=self.s.weight_decay)
         if saved is not None:
             optimizer.load_state_dict(saved[0])
             self.generator.set_state(saved[1])
@@ -798,14 +806,21 @@ class _Loop:
         return trained(x)
 
     def _loss(self, logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, int]:
+        """The batch's loss (with the run's label smoothing and class weights) and its correct answers."""
         logits = logits.float()
+        smoothing = self.s.label_smoothing
         if self.binary:
-            loss = self.loss_fn(logits.squeeze(1), labels.float())
-            correct = ((logits.squeeze(1) > 0).long() == labels).sum()
+            logits = logits.squeeze(1)
+            targets = labels.float() * (1 - smoothing) + 0.5 * smoothing
+            per_photo = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+            correct = ((logits > 0).long() == labels).sum()
         else:
-            loss = self.loss_fn(logits, labels)
+            per_photo = nn.functional.cross_entropy(logits, labels, reduction="none", label_smoothing=smoothing)
             correct = (logits.argmax(1) == labels).sum()
-        return loss, int(correct)
+        if self.class_weights is None:
+            return per_photo.mean(), int(correct)
+        weights = self.class_weights[labels]  # a weighted mean, as torch's cross_entropy(weight=...) takes
+        return (per_photo * weights).sum() / weights.sum(), int(correct)
 
     def epoch(self, phase: _Phase, epoch: int, optimizer) -> Iterator[Record]:
         """Train one epoch and validate; the EpochDone record, or None when stopped."""
@@ -824,6 +839,7 @@ class _Loop:
         for batch, (index, inputs) in enumerate(train.batches(order, batch_size)):
             if self.t._should_stop():
                 return None
+            self._schedule(optimizer, phase, epoch + batch / batches)
             labels = train.labels[index].to(self.device, non_blocking=True)
             with autocast(self.device, self.t.precision):
                 logits = self._logits(inputs, training=True)
@@ -848,6 +864,10 @@ class _Loop:
         return EpochDone(phase.name, epoch + 1, phase.epochs, total_loss / seen, total_correct / seen,
                          val_loss, val_accuracy, epoch_seconds, seen / seconds,
                          epoch_seconds * (phase.epochs - epoch - 1), improved=False)
+
+    def _schedule(self, optimizer, phase: _Phase, epochs_done: float) -> None:
+        for group in optimizer.param_groups:
+            group["lr"] = scheduled_lr(phase.lr, self.s.schedule, epochs_done / phase.epochs)
 
     def _augmentation_generator(self, phase: _Phase, epoch: int) -> torch.Generator:
         """What draws this epoch's augmentations: the shuffling generator in a single process; under
@@ -964,14 +984,50 @@ def _missing(digests: dict[str, dict[str, bytes]], store) -> list[bytes]:
     return [digest for digest in wanted if digest not in store]
 
 
-def _better(record: EpochDone, state: _State) -> bool:
-    """Whether this epoch's model beats the best so far: higher validation accuracy, or the same
-    accuracy with a lower loss (on an easy set the first epoch often reaches the top accuracy while
-    its predictions are still barely better than a coin toss)."""
-    if state.best_val is None or record.val_accuracy > state.best_val:
-        return True
+def _better(record: EpochDone, state: _State, monitor: str = "accuracy") -> bool:
+    """Whether this epoch's model beats the best so far. ``monitor="loss"``: a lower validation loss.
+    ``"accuracy"``: a higher validation accuracy, or the same accuracy with a lower loss (on an easy set
+    the first epoch often reaches the top accuracy while its predictions are still barely better than a
+    coin toss)."""
     best_loss = math.inf if state.best_val_loss is None else state.best_val_loss
-    return record.val_accuracy == state.best_val and record.val_loss < best_loss
+    if state.best_val is None:
+        return True
+    if monitor == "loss":
+        return record.val_loss < best_loss
+    return record.val_accuracy > state.best_val or (record.val_accuracy == state.best_val
+                                                      and record.val_loss < best_loss)
+
+
+def scheduled_lr(lr: float, schedule: str, done: float) -> float:
+    """The learning rate when ``done`` (0 to 1) of a phase is behind: ``lr`` throughout ("constant"), or
+    falling from ``lr`` to 0 along a half cosine ("cosine"). It depends on the position alone, so a
+    resumed run continues the same curve."""
+    return lr * 0.5 * (1 + math.cos(math.pi * done)) if schedule == "cosine" else lr
+
+
+def class_weights(labels: torch.Tensor, classes: int, mode: str) -> torch.Tensor | None:
+    """Per-class loss weights against imbalance, or None for none: ``n / (classes x n_c)`` (each class
+    then weighs as much in the loss as if the classes were equal). ``mode`` "on", "off", or "auto":
+    on when the largest class has more than IMBALANCE_RATIO times the training photos of the smallest."""
+    counts = torch.bincount(labels, minlength=classes).float()
+    if mode == "off" or not len(labels):
+        return None
+    smallest = counts[counts > 0].min()
+    if mode == "auto" and counts.max() <= IMBALANCE_RATIO * smallest:
+        return None
+    # A class without training photos gets no weight: it never appears in the loss anyway.
+    return torch.where(counts > 0, len(labels) / (classes * counts.clamp(min=1)), torch.zeros_like(counts))
+
+
+def _weights_notice(classes: list[str], labels: torch.Tensor, mode: str) -> str:
+    counts = torch.bincount(labels, minlength=len(classes)).tolist()
+    smallest, largest = min(c for c in counts if c), max(counts)
+    if smallest == largest:
+        return "Class weights are on, but every class has as many training photos: they change nothing"
+    why = (f"the largest class has {largest / smallest:.1f} times the photos of the smallest"
+           if mode == "auto" else "as chosen")
+    return (f"Classes weighted against imbalance ({why}): each photo of {classes[counts.index(smallest)]} counts "
+            f"{largest / smallest:.1f} times one of {classes[counts.index(largest)]} in the loss")
 
 
 def _history_row(phase: str, epoch: int, record: EpochDone) -> dict:

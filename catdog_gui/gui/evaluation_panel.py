@@ -1,5 +1,5 @@
-"""Step 4, evaluation: test accuracy, per class, a confusion matrix whose cells show their photos, and
-the most confident mistakes."""
+"""Step 4, evaluation: test accuracy, balanced accuracy, recall and precision per class, a confusion
+matrix whose cells show their photos, and the most confident mistakes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QFileDialog,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .settings import Setting
 from .widgets import (
     COLOUR_ROLE,
     VALUE_ROLE,
@@ -41,6 +43,10 @@ from .worker import BACKGROUND_NICE, CancelToken, GeneratorWorker
 
 MISTAKES_SHOWN = 40
 CELL_IMAGES_SHOWN = 300
+TTA_TEXT = "Also ask about the mirror image (test-time augmentation)"
+TTA_TOOLTIP = ("The model also sees each photo mirrored left-right, and the two answers' probabilities are "
+               "averaged: often a little more accurate, but slower, since the model looks at every photo twice. "
+               "The model itself is unchanged.")
 
 
 @dataclass(frozen=True)
@@ -53,16 +59,17 @@ class EvaluationResult:
 
 
 def evaluate_job(model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
-                 cancel: CancelToken | None = None, subset: str = "all") -> EvaluationResult:
+                 cancel: CancelToken | None = None, subset: str = "all", tta: bool = False) -> EvaluationResult:
     """Evaluate a model file on a dataset's test split (its validation split if it has no test photos),
     or on every photo of a labelled folder (runs in a worker; ``cancel`` stops it between chunks).
-    ``seed`` and ``subset`` are the run's, so the split is the one it was trained with."""
+    ``seed`` and ``subset`` are the run's, so the split is the one it was trained with; ``tta`` asks
+    with test-time augmentation."""
     from ..core.datasets import load_dataset
     from ..core.evaluation import evaluate, evaluate_samples
     from ..core.prediction import Predictor
 
     progress = cancel.check if cancel is not None else None
-    predictor = Predictor(model_path)
+    predictor = Predictor(model_path, tta=tta)
     if whole_folder:
         return EvaluationResult(evaluate(predictor, data, progress), model_path, data, "folder",
                                 predictor.describe_device())
@@ -97,6 +104,9 @@ class EvaluationPanel(QWidget):
         An :class:`EvaluationResult` is shown.
     """
 
+    settings_group = "evaluation"
+    tta = Setting(False)  # ask with test-time augmentation
+
     evaluated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
@@ -104,6 +114,7 @@ class EvaluationPanel(QWidget):
         self.result: EvaluationResult | None = None
         self._worker: GeneratorWorker | None = None
         self._model_path = None
+        self._request: tuple | None = None  # the last evaluation asked for, to repeat when TTA is switched
         self._build()
         self._set_busy(False)
 
@@ -123,6 +134,10 @@ class EvaluationPanel(QWidget):
         self.folder_button.clicked.connect(self._on_folder_clicked)
         row.addWidget(self.folder_button)
         layout.addLayout(row)
+        self.tta_box = QCheckBox(TTA_TEXT)
+        self.tta_box.setToolTip(TTA_TOOLTIP + " Switching it evaluates again.")
+        self.tta_box.toggled.connect(self._on_tta_toggled)
+        layout.addWidget(self.tta_box)
         self.banner = Banner()
         layout.addWidget(self.banner)
 
@@ -137,19 +152,26 @@ class EvaluationPanel(QWidget):
         self.accuracy_detail = QLabel("")
         self.accuracy_detail.setWordWrap(True)
         summary_layout.addWidget(self.accuracy_detail)
-        self.per_class = QTableWidget(0, 2)
-        self.per_class.setHorizontalHeaderLabels(["Class", "Accuracy"])
+        self.per_class = QTableWidget(0, 3)
+        self.per_class.setHorizontalHeaderLabels(["Class", "Recognised (recall)", "Precision"])
+        self.per_class.horizontalHeaderItem(1).setToolTip("Of the photos of this class, the share the model "
+                                                          "recognised: its accuracy on the class")
+        self.per_class.horizontalHeaderItem(2).setToolTip("Of the photos the model called this class, the share "
+                                                          "that are; 0 when it never chose the class")
         self.per_class.verticalHeader().hide()
         self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.per_class.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.per_class.setItemDelegateForColumn(1, ProbabilityDelegate(self.per_class))
+        for column in (1, 2):
+            self.per_class.setItemDelegateForColumn(column, ProbabilityDelegate(self.per_class))
+            self.per_class.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.per_class.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.per_class.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.per_class.verticalHeader().setDefaultSectionSize(26)
         summary_layout.addWidget(self.per_class)
-        explanation = QLabel("Accuracy: the share of photos the model classified correctly. Per class: the share "
-                             "of that class's photos it recognised. A class far below the others needs more or "
-                             "better photos.")
+        explanation = QLabel("Accuracy: the share of photos the model classified correctly. Balanced accuracy: "
+                             "the mean of the classes' recall, so that a large class cannot hide a poor small "
+                             "one. Recall: the share of a class's photos it recognised. Precision: of the photos "
+                             "it called that class, the share that are. A class far below the others needs more "
+                             "or better photos.")
         explanation.setWordWrap(True)
         explanation.setStyleSheet("color: #555;")
         summary_layout.addWidget(explanation)
@@ -193,21 +215,36 @@ class EvaluationPanel(QWidget):
 
     def evaluate(self, model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
                  subset: str = "all") -> None:
-        """Evaluate ``model_path`` on ``data`` in the background (a newer request replaces an older one)."""
+        """Evaluate ``model_path`` on ``data`` in the background (a newer request replaces an older one),
+        with test-time augmentation when :attr:`tta` is set."""
         self._model_path = model_path
+        self._request = (model_path, data, seed, whole_folder, subset)
         self.banner.hide()
-        self.source_label.setText(f"Evaluating {Path(model_path).name} on {data} …")
+        mirrored = " (each photo also mirrored)" if self.tta else ""
+        self.source_label.setText(f"Evaluating {Path(model_path).name} on {data}{mirrored} …")
         if self._worker is not None:
             self._worker.quit()  # superseded: its result would be dropped anyway
         token = CancelToken()
         worker = GeneratorWorker(evaluate_job, model_path, data, seed, whole_folder, token, controller=token,
-                                 name="evaluation", nice=BACKGROUND_NICE, subset=subset)
+                                 name="evaluation", nice=BACKGROUND_NICE, subset=subset, tta=self.tta)
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
         self._worker = worker
         self._set_busy(True)
         worker.start()
+
+    def _on_tta_toggled(self, checked: bool) -> None:
+        if checked == self.tta:
+            return  # the box shown as the setting says (see showEvent)
+        self.tta = checked
+        if self._request is not None:
+            self.evaluate(*self._request)
+
+    def showEvent(self, event) -> None:
+        # The setting is restored after the box is built: show its value.
+        self.tta_box.setChecked(self.tta)
+        super().showEvent(event)
 
     def set_model(self, model_path: str | None) -> None:
         """The model that 'Evaluate on another folder' measures."""
@@ -251,25 +288,28 @@ class EvaluationPanel(QWidget):
         right = sum(ev.confusion_matrix[i][i] for i in range(len(ev.classes)))
         which = {"test": "test photos", "validation": "validation photos (this dataset has no test photos)",
                  "folder": "photos of the folder"}[result.split]
+        mirrored = ", each also seen mirrored" if ev.tta else ""
         self.source_label.setText(f"Model {result.model_path}<br>measured on the {which} of {result.data} "
-                                  f"(on {result.device}).")
+                                  f"(on {result.device}{mirrored}).")
         self.source_label.setTextFormat(Qt.TextFormat.RichText)
         title = {"test": "Test accuracy", "validation": "Validation accuracy"}.get(result.split, "Accuracy")
         self.accuracy_label.setText(f"{title}: {format_percent(ev.accuracy)}")
         skipped = f" {plural(len(ev.skipped), 'photo')} could not be read." if ev.skipped else ""
-        self.accuracy_detail.setText(f"{right} of {total} photos classified correctly.{skipped}")
+        self.accuracy_detail.setText(f"{right} of {total} photos classified correctly. Balanced accuracy: "
+                                     f"{format_percent(ev.balanced_accuracy)}.{skipped}")
         self.per_class.setRowCount(len(ev.classes))
         rows = min(len(ev.classes), 10)
         self.per_class.setFixedHeight(self.per_class.horizontalHeader().height() + 26 * rows
                                       + 2 * self.per_class.frameWidth() + 2)
+        precision = ev.precision
         for row, name in enumerate(ev.classes):
             self.per_class.setItem(row, 0, QTableWidgetItem(name))
-            value = ev.per_class.get(name)
-            item = QTableWidgetItem("" if value is None else format_percent(value))
-            if value is not None:
-                item.setData(VALUE_ROLE, value)
-                item.setData(COLOUR_ROLE, _accuracy_colour(value))
-            self.per_class.setItem(row, 1, item)
+            for column, value in ((1, ev.per_class.get(name)), (2, precision[name])):
+                item = QTableWidgetItem("" if value is None else format_percent(value))
+                if value is not None:
+                    item.setData(VALUE_ROLE, value)
+                    item.setData(COLOUR_ROLE, _accuracy_colour(value))
+                self.per_class.setItem(row, column, item)
         self._fill_matrix(ev)
         self._fill_mistakes(ev)
         cell = self._first_mistake_cell(ev)

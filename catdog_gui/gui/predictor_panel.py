@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .evaluation_panel import TTA_TEXT, TTA_TOOLTIP
 from .settings import Setting
 from .widgets import (
     COLOUR_ROLE,
@@ -85,6 +87,7 @@ class PredictorPanel(QWidget):
     settings_group = "predictor"
     model_file = Setting("")
     last_folder = Setting("")
+    tta = Setting(False)  # ask with test-time augmentation
 
     model_loaded = Signal(str)
     predicted = Signal(int)
@@ -96,6 +99,7 @@ class PredictorPanel(QWidget):
         self._model_worker: GeneratorWorker | None = None
         self._worker: GeneratorWorker | None = None
         self._queue: list[list[str]] = []
+        self._asked: list[list[str]] = []  # every request since the table was cleared, to repeat when TTA is switched
         self.skipped = []
         self._results = []
         self.setAcceptDrops(True)
@@ -129,6 +133,10 @@ class PredictorPanel(QWidget):
         self.model_label = QLabel("No model yet: train one (step 3) or open a saved model file.")
         self.model_label.setWordWrap(True)
         layout.addWidget(self.model_label)
+        self.tta_box = QCheckBox(TTA_TEXT)
+        self.tta_box.setToolTip(TTA_TOOLTIP + " Switching it classifies the photos shown again.")
+        self.tta_box.toggled.connect(self._on_tta_toggled)
+        layout.addWidget(self.tta_box)
         self.banner = Banner()
         layout.addWidget(self.banner)
 
@@ -215,6 +223,7 @@ class PredictorPanel(QWidget):
         if not paths:
             return
         self._queue.append(paths)
+        self._asked.append(paths)
         if self.predictor is None and self._model_worker is None:
             self.banner.show_message("There is no model yet: train one (step 3) or open a model file; the "
                                      "photos will be classified then.", "info")
@@ -225,6 +234,8 @@ class PredictorPanel(QWidget):
         if self._worker is not None or self._model_worker is not None or not self._queue or self.predictor is None:
             return
         paths = self._queue.pop(0)
+        # Set in this thread before the job starts; a superseded job still running is ignored (see _on_yielded).
+        self.predictor.tta = self.tta
         worker = GeneratorWorker(predict_job, self.predictor, paths, name="prediction")
         worker.yielded.connect(self._on_yielded)
         worker.errored.connect(self._on_errored)
@@ -291,8 +302,9 @@ class PredictorPanel(QWidget):
         counts = Counter(p.label for p in self.results)
         parts = ", ".join(f"{n} {label}" for label, n in counts.most_common())
         skipped = f" · {plural(len(self.skipped), 'file')} skipped" if self.skipped else ""
-        self.summary_label.setText(f"{plural(len(self.results), 'photo')}: {parts}{skipped}" if self.results else
-                                   ("Nothing to classify." + skipped if self.skipped else ""))
+        mirrored = " · each also seen mirrored" if self.tta else ""
+        self.summary_label.setText(f"{plural(len(self.results), 'photo')}: {parts}{skipped}{mirrored}" if self.results
+                                   else ("Nothing to classify." + skipped if self.skipped else ""))
 
     def _show_skipped(self) -> None:
         shown = "; ".join(f"{Path(s.path).name} ({s.reason})" for s in self.skipped[:5])
@@ -305,8 +317,27 @@ class PredictorPanel(QWidget):
         """The predictions shown, in table order."""
         return self._results
 
+    def _on_tta_toggled(self, checked: bool) -> None:
+        if checked == self.tta:
+            return  # the box shown as the setting says (see showEvent)
+        self.tta = checked
+        again = self._asked
+        if self._worker is not None:
+            self._worker.quit()  # its results would mix both ways of asking
+            self._worker = None
+        self.clear()
+        self._queue = list(again)
+        self._asked = list(again)
+        self._start_next()
+
+    def showEvent(self, event) -> None:
+        # The setting is restored after the box is built: show its value.
+        self.tta_box.setChecked(self.tta)
+        super().showEvent(event)
+
     def clear(self) -> None:
         """Remove every result (the model stays)."""
+        self._asked = list(self._queue)  # still to come
         self.table.setRowCount(0)
         self._results = []
         self.skipped = []

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.measured import FIGURES
 from ..core.paths import DEFAULT_PIXEL_CACHE_GB
 from .settings import Setting
 from .widgets import Banner, bold, describe_error, format_duration, page_header
@@ -44,7 +45,7 @@ FINE_TUNE_COST = 2.1
 DEVICE_GFLOPS = {"cuda": 20_000.0, "mps": 2_000.0}
 DECODE_SECONDS_PER_IMAGE = 0.004  # per core
 HYPER_FIELDS = ("epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr", "image_size", "early_stopping",
-                "seed", "device")
+                "class_weights", "seed", "device")
 AUGMENT_FIELDS = ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
                   "vertical_flip", "fill_mode", "brightness", "contrast", "saturation")
 
@@ -92,6 +93,27 @@ def estimate_seconds(settings, counts: dict[str, int], device_type: str, threads
         work = head_phase + top_phase + frozen + forward * n_test
         overhead = 0.2 * (settings.epochs + settings.head_epochs)
     return decode + work / rate + overhead
+
+
+def measured_note(backbone: str) -> str:
+    """What bench/quality.py measured for ``backbone`` with the recommended values, in a sentence."""
+    by_strategy = FIGURES.get(backbone)
+    if not by_strategy:
+        return "Not measured on real photos with this app yet."
+    parts, machine = [], ""
+    for strategy, by_data in by_strategy.items():
+        results = []
+        for data, figure in by_data.items():
+            results.append(f"{DATA_WORDS.get(data, data)} {figure['test_accuracy']:.3f} "
+                           f"({format_duration(figure['seconds'])})")
+            machine = figure["machine"]
+        parts.append(f"{STRATEGY_WORDS.get(strategy, strategy)}: " + ", ".join(results))
+    return (f"Test accuracy (and time) with the recommended values, measured on a CPU ({machine}): "
+            + "; ".join(parts) + ".")
+
+
+STRATEGY_WORDS = {"feature-extraction": "pretrained features", "fine-tuning": "fine-tuning"}
+DATA_WORDS = {"catsdogs": "cats vs dogs", "flowers17": "17 flowers"}
 
 
 # ---- the augmentation preview ------------------------------------------------------------------
@@ -149,6 +171,7 @@ class StrategyPanel(QWidget):
     settings_group = "strategy"
     strategy = Setting("feature-extraction")
     backbone = Setting("efficientnet-lite0")
+    preset = Setting("recommended")  # whose values the form starts from: "recommended" or "lecture"
     overrides = Setting({})  # strategy -> {field: value} that differ from the recipe's defaults
     augmentations = Setting({})  # strategy -> augmentation knobs as a dict
     weights_files = Setting({})  # backbone -> a weights file the user chose
@@ -180,8 +203,8 @@ class StrategyPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(page_header(
             "2  How to train",
-            "Pick a strategy; its values are the lecture's, and you can change them. Not sure? Keep "
-            "'Pretrained features': fast and accurate.",
+            "Pick a strategy; its values are the recommended ones (or the lecture's), and you can change "
+            "them. Not sure? Keep 'Pretrained features': fast and accurate.",
         ))
         self.banner = Banner()
         outer.addWidget(self.banner)
@@ -213,6 +236,10 @@ class StrategyPanel(QWidget):
         self.weights_label = QLabel()
         self.weights_label.setWordWrap(True)
         form.addRow("Weights:", self.weights_label)
+        self.measured_label = QLabel()
+        self.measured_label.setWordWrap(True)
+        self.measured_label.setStyleSheet("color: #555;")
+        form.addRow("Measured:", self.measured_label)
         weights_row = QHBoxLayout()
         self.weights_button = QPushButton("Use a weights file…")
         self.weights_button.clicked.connect(self._on_weights_clicked)
@@ -240,6 +267,14 @@ class StrategyPanel(QWidget):
         self.image_size = self._spin(48, 1024, " px")
         self.early_stopping = self._spin(0, 10_000)
         self.early_stopping.setSpecialValueText("off")
+        self.class_weights = QComboBox()
+        self.class_weights.setMaximumWidth(120)
+        for choice in ("auto", "on", "off"):
+            self.class_weights.addItem(choice, choice)
+        self.class_weights.setToolTip("Weigh each class by the inverse of its share of the training photos, so "
+                                      "that a small class counts as much as a big one. Auto: when the largest "
+                                      "class has over 3 times the photos of the smallest.")
+        self.class_weights.currentIndexChanged.connect(self._on_value_changed)
         self.seed = self._spin(0, 1_000_000)
         self.device = QComboBox()
         self.device.setMaximumWidth(120)
@@ -257,6 +292,7 @@ class StrategyPanel(QWidget):
             "fine_tune_lr": ("Fine-tuning learning rate:", self.fine_tune_lr),
             "image_size": ("Image size:", self.image_size),
             "early_stopping": ("Stop after epochs without progress:", self.early_stopping),
+            "class_weights": ("Weigh classes against imbalance:", self.class_weights),
             "seed": ("Random seed:", self.seed),
             "device": ("Device:", self.device),
             "gpus": ("GPUs:", self.gpus),
@@ -273,9 +309,18 @@ class StrategyPanel(QWidget):
         hyper.addRow("", self.pixel_cache_note)
         self.hyper_form = hyper
         self._set_row_visible("gpus", False)  # until the engine has counted the GPUs
+        self.preset_label = QLabel()
+        self.preset_label.setWordWrap(True)
+        hyper.addRow("Values:", self.preset_label)
+        resets = QHBoxLayout()
+        self.recommended_button = QPushButton("Reset to recommended")
+        self.recommended_button.clicked.connect(self._on_recommended_clicked)
         self.reset_button = QPushButton("Reset to the lecture's values")
         self.reset_button.clicked.connect(self._on_reset_clicked)
-        hyper.addRow("", self.reset_button)
+        resets.addWidget(self.recommended_button)
+        resets.addWidget(self.reset_button)
+        resets.addStretch(1)
+        hyper.addRow("", resets)
         right.addWidget(hyper_box)
 
         self.augment_box = QGroupBox("Augmentation (training photos only)")
@@ -398,6 +443,8 @@ class StrategyPanel(QWidget):
             self.strategy = "feature-extraction"
         if self.backbone not in BACKBONES:
             self.backbone = "efficientnet-lite0"
+        if self.preset not in ("recommended", "lecture"):
+            self.preset = "recommended"
         self.setEnabled(True)
         self.select(self.strategy, self.backbone)
 
@@ -461,7 +508,8 @@ class StrategyPanel(QWidget):
         from ..core.recipes import RECIPES, resolve_settings
 
         recipe = RECIPES[self.strategy]
-        return resolve_settings("", self.strategy, backbone=self.backbone if recipe.pretrained else None)
+        return resolve_settings("", self.strategy, preset=self.preset,
+                                backbone=self.backbone if recipe.pretrained else None)
 
     def _fill_values(self) -> None:
         """Show the recipe's defaults with the user's changes for this strategy on top."""
@@ -484,6 +532,7 @@ class StrategyPanel(QWidget):
             if values["fine_tune_lr"] is not None:
                 self.fine_tune_lr.setValue(values["fine_tune_lr"])
             self.device.setCurrentIndex(max(0, self.device.findData(values["device"])))
+            self.class_weights.setCurrentIndex(max(0, self.class_weights.findData(values["class_weights"])))
             self.pixel_cache.setValue(self.pixel_cache_gb)
             for name, widget in self.knobs.items():
                 if isinstance(widget, QCheckBox):
@@ -501,7 +550,29 @@ class StrategyPanel(QWidget):
         self.hyper_rows["epochs"][1].setToolTip("Epochs of the fine-tuning phase" if fine_tuning else "")
         self.hyper_form.labelForField(self.epochs).setText("Fine-tuning epochs:" if fine_tuning else "Epochs:")
         self._update_augmentation_state()
+        self._update_preset_label()
         self._update_estimates()
+
+    def _update_preset_label(self) -> None:
+        """Which set of values the form starts from, what else that set decides, and what the user changed."""
+        defaults = self._defaults()
+        if defaults.preset == "lecture":
+            text = "the lecture's (RMSprop, a constant learning rate, the best validation accuracy kept)"
+        else:
+            optimizer = {"adamw": "AdamW", "rmsprop": "RMSprop"}[defaults.optimizer]
+            if defaults.weight_decay:
+                optimizer += f" with weight decay {defaults.weight_decay:g}"
+            parts = [optimizer, "a cosine learning-rate schedule" if defaults.schedule == "cosine"
+                     else "a constant learning rate"]
+            if defaults.label_smoothing:
+                parts.append(f"label smoothing {defaults.label_smoothing:g}")
+            parts.append(f"the epoch with the best validation {defaults.monitor} kept")
+            text = "recommended (" + ", ".join(parts) + ")"
+        changed = [self.hyper_rows[name][0].rstrip(":").lower() for name in self.overrides.get(self.strategy, {})
+                   if name in self.hyper_rows]
+        if changed:
+            text += "; changed by you: " + ", ".join(changed)
+        self.preset_label.setText(text)
 
     def _set_row_visible(self, name: str, visible: bool) -> None:
         widget = self.hyper_rows[name][1]
@@ -541,6 +612,8 @@ class StrategyPanel(QWidget):
         if values["lr"] is None:
             raise UserError(f"the learning rate '{self.lr.text()}' is not a number (write it like 2e-05)")
         values["device"] = self.device.currentData() or "auto"
+        values["class_weights"] = self.class_weights.currentData() or "auto"
+        values["preset"] = self.preset
         values["pixel_cache_gb"] = self.pixel_cache.value()
         if recipe.fine_tune_lr is not None:
             values["head_epochs"] = self.head_epochs.value()
@@ -621,11 +694,20 @@ class StrategyPanel(QWidget):
             if name in values and values[name] != getattr(defaults, name):
                 changed[name] = values[name]
         self.overrides[self.strategy] = changed
+        self._update_preset_label()
         knobs = self.augmentation_values()
         knobs["enabled"] = self.use_augmentation.isChecked()
         self.augmentations[self.strategy] = knobs
 
+    def _on_recommended_clicked(self) -> None:
+        self._reset_to("recommended")
+
     def _on_reset_clicked(self) -> None:
+        self._reset_to("lecture")
+
+    def _reset_to(self, preset: str) -> None:
+        """The form back to the strategy's values of ``preset`` (the user's changes to it forgotten)."""
+        self.preset = preset
         self.overrides.pop(self.strategy, None)
         self.augmentations.pop(self.strategy, None)
         self._fill_values()
@@ -661,7 +743,9 @@ class StrategyPanel(QWidget):
             }.get(status, status)
             self.weights_label.setText(text)
         self.weights_clear.setVisible(bool(chosen))
-        self.weights_button.setVisible(self.backbone != "efficientnet-lite0" or bool(chosen))
+        self.measured_label.setText(measured_note(self.backbone))
+        built_in = self.engine.weights.get(self.backbone) == "built in"
+        self.weights_button.setVisible(not built_in or bool(chosen))
 
     def _update_estimates(self) -> None:
         if self.engine is None:
@@ -679,7 +763,7 @@ class StrategyPanel(QWidget):
                     settings = resolve_settings("", strategy, **self.current_values())
                 else:
                     backbone = self.backbone if recipe.pretrained else None
-                    settings = resolve_settings("", strategy, backbone=backbone)
+                    settings = resolve_settings("", strategy, preset=self.preset, backbone=backbone)
                 seconds = estimate_seconds(settings, counts, self.engine.device_type, self.engine.threads)
                 estimate = f"about {format_duration(seconds)} on {where}"
             except Exception:  # values being typed: no estimate until they make sense
