@@ -185,7 +185,8 @@ def test_data_and_other_options_given_override_the_settings_file(tmp_path):
     assert tuned.strategy == "fine-tuning" and tuned.epochs == 7
     assert in_file.preset == "recommended" and tuned.fine_tune_lr == resolve_settings("x", "fine-tuning").fine_tune_lr
     lecture = write_settings(tmp_path / "lecture.json", tmp_path / "photos", preset="lecture")
-    assert settings("--settings", lecture, "--strategy", "fine-tuning", "--backbone", "efficientnet-lite0").fine_tune_lr == 1e-5
+    lecture_tuned = settings("--settings", lecture, "--strategy", "fine-tuning", "--backbone", "efficientnet-lite0")
+    assert lecture_tuned.fine_tune_lr == 1e-5
 
 
 BAD_SETTINGS = {
