@@ -581,3 +581,23 @@ def test_console_script_predicts_and_refuses_bad_input(trained, tmp_path):
     refused = subprocess.run([script, "train", str(tmp_path / "no-such-folder"), "--strategy", "scratch"],
                              capture_output=True, text=True, env=env, timeout=120)
     assert_bad_input(refused.returncode, refused.stdout, refused.stderr, "not a folder")
+
+
+def test_train_takes_the_preset_and_the_training_options(tmp_path):
+    from catdog_gui.cli import _new_run_settings, build_parser
+    from catdog_gui.core.recipes import resolve_settings
+
+    def settings(*args):
+        return _new_run_settings(build_parser().parse_args(["train", str(tmp_path), *args]))
+
+    assert settings() == resolve_settings(str(tmp_path), "feature-extraction")  # recommended by default
+    assert settings("--preset", "lecture") == resolve_settings(str(tmp_path), "feature-extraction", preset="lecture")
+    chosen = settings("--preset", "lecture", "--optimizer", "adamw", "--weight-decay", "0.01", "--label-smoothing",
+                      "0.2", "--schedule", "cosine", "--monitor", "loss", "--class-weights", "off")
+    assert (chosen.preset, chosen.optimizer, chosen.weight_decay, chosen.label_smoothing, chosen.schedule,
+            chosen.monitor, chosen.class_weights) == ("lecture", "adamw", 0.01, 0.2, "cosine", "loss", "off")
+    assert chosen.lr == 2e-5  # the lecture's, not overridden
+    help_text = build_parser()._subparsers._group_actions[0].choices["train"].format_help()
+    for option in ("--preset", "--optimizer", "--weight-decay", "--label-smoothing", "--schedule", "--monitor",
+                   "--class-weights"):
+        assert option in help_text
