@@ -167,11 +167,12 @@ class EvaluationPanel(QWidget):
         self.per_class.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.per_class.verticalHeader().setDefaultSectionSize(26)
         summary_layout.addWidget(self.per_class)
-        explanation = QLabel("Accuracy: the share of photos the model classified correctly. Balanced accuracy: "
-                             "the mean of the classes' recall, so that a large class cannot hide a poor small "
-                             "one. Recall: the share of a class's photos it recognised. Precision: of the photos "
-                             "it called that class, the share that are. A class far below the others needs more "
-                             "or better photos.")
+        # Short, so that it fits under the table at any window size; the columns' tooltips say more.
+        explanation = QLabel("Balanced accuracy: the mean of the classes' recall, so that a large class cannot "
+                             "hide a poor small one. A class far below the others needs more or better photos.")
+        explanation.setToolTip("Accuracy: the share of photos the model classified correctly. Recall: the share "
+                               "of a class's photos it recognised. Precision: of the photos it called that class, "
+                               "the share that are.")
         explanation.setWordWrap(True)
         explanation.setStyleSheet("color: #555;")
         summary_layout.addWidget(explanation)
@@ -298,9 +299,11 @@ class EvaluationPanel(QWidget):
         self.accuracy_detail.setText(f"{right} of {total} photos classified correctly. Balanced accuracy: "
                                      f"{format_percent(ev.balanced_accuracy)}.{skipped}")
         self.per_class.setRowCount(len(ev.classes))
-        rows = min(len(ev.classes), 10)
-        self.per_class.setFixedHeight(self.per_class.horizontalHeader().height() + 26 * rows
-                                      + 2 * self.per_class.frameWidth() + 2)
+        # Up to 10 rows without scrolling, but never fewer than 3 when the window is short of room (a fixed
+        # height made the table overlap the text under it).
+        frame = self.per_class.horizontalHeader().height() + 2 * self.per_class.frameWidth() + 2
+        self.per_class.setMaximumHeight(frame + 26 * min(len(ev.classes), 10))
+        self.per_class.setMinimumHeight(frame + 26 * min(len(ev.classes), 3))
         precision = ev.precision
         for row, name in enumerate(ev.classes):
             self.per_class.setItem(row, 0, QTableWidgetItem(name))
