@@ -24,7 +24,8 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 # Not a command for people: how a frozen app (no ``python -m``) runs torchrun for ``train --gpus``.
 TORCHRUN_COMMAND = "--internal-torchrun"
 TTA_HELP = ("test-time augmentation: also ask the model about each photo's mirror image and average the "
-            "two answers' probabilities; often a little more accurate, but slower (two passes of the model)")
+            "two answers' probabilities; usually as accurate or a little more, but slower (two passes of the "
+            "model)")
 SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
                "500 test photos per class, the rest set aside")
 

@@ -45,8 +45,8 @@ MISTAKES_SHOWN = 40
 CELL_IMAGES_SHOWN = 300
 TTA_TEXT = "Also ask about the mirror image (test-time augmentation)"
 TTA_TOOLTIP = ("The model also sees each photo mirrored left-right, and the two answers' probabilities are "
-               "averaged: often a little more accurate, but slower, since the model looks at every photo twice. "
-               "The model itself is unchanged.")
+               "averaged: usually as accurate or a little more, but slower, since the model looks at every "
+               "photo twice. The model itself is unchanged.")
 
 
 @dataclass(frozen=True)
