@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 import warnings
@@ -28,6 +29,14 @@ TTA_HELP = ("test-time augmentation: also ask the model about each photo's mirro
             "model)")
 SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
                "500 test photos per class, the rest set aside")
+# build_parser's commands, known without building it: that imports torch, which opening the window must not wait for.
+COMMAND_NAMES = ("train", "info", "evaluate", "predict", "split", "export")
+WINDOW_USAGE = ("%(prog)s [-h] [--version] [--self-test] [PATH ...]\n"
+                "       %(prog)s COMMAND [options]")
+WINDOW_EPILOG = ("Without a COMMAND the window opens, on the PATHs if given: one folder opens as the dataset "
+                 "(step 1), a model file (.safetensors) is opened, and photos or folders of photos are classified "
+                 "(step 5). If the window is open already, it gets the PATHs and this launch ends. Put -- before "
+                 "a PATH that starts with - or is named like a COMMAND.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="catdog-gui",
+        usage=WINDOW_USAGE,
         description="Train an image classifier on folders of photos, evaluate it, and classify new photos.",
+        epilog=WINDOW_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"catdog-gui {__version__}")
     parser.add_argument("--self-test", action="store_true",
@@ -136,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == [TORCHRUN_COMMAND]:
         return _torchrun(argv[1:])
+    paths = window_paths(argv)
+    if paths is not None:
+        return _open_window(paths)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -143,9 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test()
     if args.command is None:
-        from .gui.app import run_window
-
-        return run_window()
+        return _open_window([])
     from .core.errors import UserError
 
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -172,14 +184,54 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def window_paths(argv: list[str]) -> list[str] | None:
+    """The paths to open in the window if ``argv`` asks for the window, else None (a command or an option).
+
+    Parameters
+    ----------
+    argv
+        The arguments after the program's name.
+
+    Returns
+    -------
+    list of str or None
+        ``[]`` for no arguments; the arguments when none is an option and the first is not a command
+        (``--`` first makes every later one a path).
+    """
+    if sys.platform == "darwin":  # macOS may add a process serial number when Finder starts an app
+        argv = [arg for arg in argv if not arg.startswith("-psn_")]
+    if argv[:1] == ["--"]:
+        return argv[1:]
+    if argv[:1] and argv[0] in COMMAND_NAMES:
+        return None
+    if any(arg.startswith("-") for arg in argv):
+        return None  # an option (--help, --self-test, or one misplaced): argparse says what it means
+    return argv
+
+
+def _open_window(paths: list[str]) -> int:
+    """Open the window on ``paths`` (or hand them to the window already open); 2 if one is missing."""
+    missing = [path for path in paths if not os.path.exists(path)]
+    if missing:
+        print(f"catdog-gui: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from .gui.app import run_window  # the window's code is imported only when it is wanted
+
+    return run_window([os.path.abspath(path) for path in paths])
+
+
 # ---- commands -----------------------------------------------------------------------------------
 
 def _train(args) -> dict | None:
     """Train; the JSON result, or None in a torchrun process other than rank 0 (which prints nothing)."""
     from .core import distributed
     from .core.errors import UserError
+    from .core.gpu_check import unusable_gpu_note
     from .core.training import BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress, Training
 
+    device_note = unusable_gpu_note() if distributed.is_main() else None
+    if device_note:
+        _say(f"Note: {device_note}")
     if args.resume:
         if args.settings:
             raise UserError("--resume continues a run with its own settings; leave out --settings")
@@ -225,6 +277,7 @@ def _train(args) -> dict | None:
         "seconds_per_epoch": finished.seconds_per_epoch,
         "epochs": finished.epochs,
         "device": finished.device,
+        "device_note": device_note,  # why an NVIDIA GPU here went unused; None if none did
         "reading": finished.reading,
         "preparing_seconds": finished.preparing_seconds,
         "train_images_per_second": finished.train_images_per_second,

@@ -252,8 +252,8 @@ def test_catdog_gui_without_arguments_opens_the_window(monkeypatch):
     from catdog_gui.gui import app
 
     opened = []
-    monkeypatch.setattr(app, "run_window", lambda: opened.append(True) or 0)
-    assert cli.main([]) == 0 and opened == [True]
+    monkeypatch.setattr(app, "run_window", lambda paths=(): opened.append(list(paths)) or 0)
+    assert cli.main([]) == 0 and opened == [[]]
 
 
 def test_durations_read_naturally_from_milliseconds_to_hours():

@@ -1,5 +1,5 @@
-"""The app's icon and the desktop files the packages install (the packages themselves are built and
-checked by packaging/build.sh and packaging/smoke_test.sh, which take minutes)."""
+"""The app's icon, the desktop files the packages install, and the build scripts' own logic (the packages
+themselves are built and checked by packaging/build.py and packaging/smoke_test.py, which take minutes)."""
 
 from __future__ import annotations
 
@@ -72,14 +72,71 @@ def test_desktop_entry_runs_the_installed_command_with_the_apps_icon():
     scripts = {script.name for script in metadata.entry_points(group="console_scripts")
                if script.value.startswith("catdog_gui.")}
     assert fields["Type"] == "Application" and fields["Terminal"] == "false"
-    assert fields["Exec"] in scripts  # the command the .deb puts on the PATH
+    assert fields["Exec"].split()[0] in scripts  # the command the .deb puts on the PATH
     assert fields["Icon"] == DESKTOP_FILE_NAME == render_icons.ICON.stem
     assert fields["StartupWMClass"] == DESKTOP_FILE_NAME
 
 
-@pytest.mark.parametrize("script", ["build.sh", "smoke_test.sh", "gpu_check.sh", "macos/build.sh"])
-def test_build_scripts_stop_at_the_first_error(script):
+@pytest.mark.parametrize("script", ["gpu_check.sh"])
+def test_shell_scripts_stop_at_the_first_error(script):
     text = (ROOT / "packaging" / script).read_text()
     assert text.startswith("#!/usr/bin/env bash\n")
     assert "set -euo pipefail" in text
     assert (ROOT / "packaging" / script).stat().st_mode & 0o111  # executable
+
+
+def test_the_build_pins_torch_apart_from_the_tools(tmp_path, monkeypatch):
+    import build
+
+    pins = tmp_path / "pins.txt"
+    pins.write_text("# a comment\ntorch==9.1  # the engine\ntorchvision==9.2\n\npyinstaller==1.0\n")
+    monkeypatch.setattr(build, "PINS", pins)
+    assert build.read_pins() == (["torch==9.1", "torchvision==9.2"], ["pyinstaller==1.0"])
+
+
+def test_the_real_pins_admit_the_projects_torch():
+    import build
+
+    torch, others = build.read_pins()
+    assert [pin.split("==")[0] for pin in torch] == ["torch", "torchvision"]
+    assert any(pin.startswith("pyinstaller==") for pin in others)
+    assert metadata.version("torch").split("+")[0] == torch[0].split("==")[1]
+
+
+def test_the_build_writes_checksums_sizes_and_signing_state(tmp_path, monkeypatch):
+    import hashlib
+
+    import build
+
+    monkeypatch.setattr(build, "DIST", tmp_path)
+    monkeypatch.setattr(build, "SYSTEM", "windows")
+    monkeypatch.delenv("CATDOG_SIGN_PFX", raising=False)
+    bundle = tmp_path / "catdog-gui"
+    (bundle / "_internal").mkdir(parents=True)
+    (bundle / "_internal" / "lib.bin").write_bytes(b"x" * 5000)
+    setup = tmp_path / "catdog-gui-1.0-windows-x64-setup.exe"
+    setup.write_bytes(b"installer" * 300)
+    build.write_summaries(bundle, [setup], "pypi")
+    sums = (tmp_path / "SHA256SUMS").read_text().splitlines()
+    assert sums == [f"{hashlib.sha256(setup.read_bytes()).hexdigest()}  {setup.name}"]
+    sizes = (tmp_path / "sizes.txt").read_text()
+    assert "5.0 KB\tcatdog-gui/" in sizes and f"2.7 KB\t{setup.name}" in sizes
+    assert "windows" in sizes.splitlines()[0]
+    assert (tmp_path / "signing.txt").read_text() == f"{setup.name}: unsigned\n"
+
+
+def test_the_macos_app_declares_the_photo_types_it_opens():
+    spec = (ROOT / "packaging" / "catdog-gui.spec").read_text()
+    for uti in ("public.jpeg", "public.png", "org.webmproject.webp", "com.microsoft.bmp", "com.compuserve.gif",
+                "public.tiff"):
+        assert f'"{uti}"' in spec
+
+
+def test_the_smoke_test_starts_the_app_with_an_empty_home_and_no_network(tmp_path):
+    import smoke_test
+
+    env = smoke_test.first_run_environment(tmp_path)
+    home = Path(env["HOME"])
+    assert home.is_dir() and not any(home.iterdir())
+    assert Path(env["TORCH_HOME"]).is_relative_to(home) and Path(env["XDG_CACHE_HOME"]).is_relative_to(home)
+    assert all(env[name] == smoke_test.NO_NETWORK for name in ("HTTP_PROXY", "HTTPS_PROXY", "https_proxy"))

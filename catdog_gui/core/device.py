@@ -10,6 +10,7 @@ import torch
 
 from .distributed import local_world_size
 from .errors import UserError
+from .gpu_check import has_kernels_for
 from .memory import keep_freed_memory
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -20,15 +21,35 @@ def pick_device(request: str = "auto") -> torch.device:
     """CUDA, then Apple MPS, then the CPU for ``auto``; a clear error for a device that is not there."""
     if request not in DEVICE_CHOICES:
         raise UserError(f"unknown device '{request}'; choose one of {', '.join(DEVICE_CHOICES)}")
-    cuda = torch.cuda.is_available()
+    cuda = cuda_usable()
     mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
     if request == "auto":
         return torch.device("cuda" if cuda else "mps" if mps else "cpu")
     if request == "cuda" and not cuda:
+        if torch.cuda.is_available():
+            major, minor = torch.cuda.get_device_capability(0)
+            raise UserError(f"{torch.cuda.get_device_name(0)} cannot be used: this build of PyTorch has no code "
+                            f"for its compute capability {major}.{minor}; use --device auto or cpu")
         raise UserError("no CUDA GPU is available here; use --device auto or cpu")
     if request == "mps" and not mps:
         raise UserError("Apple MPS is not available here; use --device auto or cpu")
     return torch.device(request)
+
+
+def cuda_usable() -> bool:
+    """True where torch sees a CUDA GPU and was built with code for it.
+
+    torch calls a GPU older than its oldest architecture available, but every computation on it then
+    fails ("no kernel image is available"): such a GPU is left out, and the reason is told by
+    :func:`catdog_gui.core.gpu_check.unusable_gpu_note`.
+    """
+    if not torch.cuda.is_available():
+        return False
+    try:
+        capability = torch.cuda.get_device_capability(0)
+    except Exception:  # left to the first real use to say what is wrong
+        return True
+    return has_kernels_for(capability, torch.cuda.get_arch_list())
 
 
 def describe_device(device: torch.device) -> str:

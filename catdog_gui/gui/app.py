@@ -6,6 +6,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
 from .settings import APPLICATION, ORGANISATION
 
 DESKTOP_FILE_NAME = "catdog-gui"  # the installed .desktop entry, which Wayland matches windows to
@@ -33,11 +35,66 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def run_window() -> int:
-    """Open the main window and run until it is closed."""
+def run_window(paths=(), instance_name: str | None = None) -> int:
+    """Open the main window on ``paths`` and run until it is closed; or, when this user's window is
+    open already, hand ``paths`` to it and return 0 at once.
+
+    Parameters
+    ----------
+    paths
+        Files and folders to open (see :meth:`MainWindow.open_paths`); absolute, as a window started
+        elsewhere may get them.
+    instance_name
+        The single-instance server's name (see :func:`single_instance.server_name`, the default).
+    """
     app = make_application()
-    from .main_window import MainWindow
+    window = start_window(paths, instance_name)
+    if window is None:
+        return 0
+    return app.exec()
+
+
+def start_window(paths=(), instance_name: str | None = None):
+    """The window of this launch, shown and opening ``paths``; None if the window already open took them.
+
+    The window owns the single-instance server, which hands it what later launches send while it is
+    open; and it is handed the files macOS asks the running app to open.
+    """
+    from .single_instance import hand_over_or_serve
+
+    server = hand_over_or_serve(paths, instance_name)
+    if server is None:
+        return None
+    from .main_window import MainWindow  # only now: a launch that hands over exits without loading it
 
     window = MainWindow()
+    server.setParent(window)  # listens as long as the window is open
+    server.paths_received.connect(window.receive_paths)
+    # Closed before the interpreter ends, which may skip destructors: that would leave a stale socket file.
+    QCoreApplication.instance().aboutToQuit.connect(server.close)
+    _forward_file_open_events(window)
     window.show()
-    return app.exec()
+    window.open_paths(paths)
+    return window
+
+
+class FileOpenForwarder(QObject):
+    """Hands the window the files macOS asks the app to open (Finder's Open With, a drop on the Dock
+    icon): there they come as events to the running app, not as arguments of a new launch."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self.window.receive_paths([event.file()])
+            return True
+        return False
+
+
+def _forward_file_open_events(window) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.file_open_forwarder = FileOpenForwarder(window)  # an event filter must stay referenced
+    QApplication.instance().installEventFilter(window.file_open_forwarder)

@@ -15,13 +15,16 @@ class EngineInfo:
     threads: int
     weights: dict[str, str] = field(default_factory=dict)  # backbone -> built in / cached / download needed
     gpus: int = 0  # CUDA GPUs: with 2 or more, a run may train on all of them through torchrun
+    device_note: str = ""  # why an NVIDIA GPU that is here cannot be used; empty if none is or it works
 
 
 def cuda_gpu_count() -> int:
-    """How many CUDA GPUs torch sees here (0 without CUDA)."""
+    """How many CUDA GPUs torch can use here (0 without CUDA, or with a GPU it has no code for)."""
     import torch
 
-    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+    from ..core.device import cuda_usable
+
+    return torch.cuda.device_count() if cuda_usable() else 0
 
 
 def load_engine() -> EngineInfo:
@@ -30,11 +33,12 @@ def load_engine() -> EngineInfo:
 
     from ..core import training  # noqa: F401  (imported here so the first run starts at once)
     from ..core.backbones import BACKBONES, weights_status
-    from ..core.device import describe_device, pick_device
+    from ..core.device import cuda_usable, describe_device, pick_device
+    from ..core.gpu_check import unusable_gpu_note
 
     device = pick_device("auto")
     devices = ["auto", "cpu"]
-    if torch.cuda.is_available():
+    if cuda_usable():
         devices.append("cuda")
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
@@ -46,4 +50,4 @@ def load_engine() -> EngineInfo:
         except Exception:  # a broken torchvision install must not stop the window
             weights[name] = "unknown"
     return EngineInfo(describe_device(device), device.type, tuple(devices), torch.get_num_threads(), weights,
-                      cuda_gpu_count())
+                      cuda_gpu_count(), unusable_gpu_note() or "")

@@ -28,7 +28,7 @@ from ..core.memory import share_one_malloc_arena
 from .engine import load_engine
 from .evaluation_panel import EvaluationPanel
 from .predictor_panel import PredictorPanel, local_paths
-from .runs_panel import RunsPanel
+from .runs_panel import RunsPanel, latest_run_model
 from .settings import Setting, open_settings, restore_settings, store_settings
 from .strategy_panel import StrategyPanel
 from .training_panel import TrainingPanel
@@ -39,6 +39,8 @@ APP_NAME = "catdog-gui"
 STEPS = ("1  Photos", "2  Strategy", "3  Train", "4  Evaluate", "5  Classify", "6  Runs")
 DATA, STRATEGY, TRAIN, EVALUATE, PREDICT, RUNS = range(6)
 EXPORT_FILTERS = {"ONNX (*.onnx)": "onnx", "TorchScript (*.pt)": "torchscript"}
+DEVICE_TOOLTIP = "Where training and predictions run"
+GPU_NOT_USABLE = "⚠ NVIDIA GPU not usable"  # the device label's marker; its tooltip says why
 VERSIONED_PACKAGES = ("PySide6-Essentials", "pyqtgraph", "torch", "torchvision", "timm", "numpy", "pillow",
                       "safetensors", "onnx")
 
@@ -47,6 +49,11 @@ def export_job(model_path: str, fmt: str, out: str) -> str:
     from ..core.export import export_model
 
     return str(export_model(model_path, fmt, out))
+
+
+def is_model_file(path: str) -> bool:
+    """Whether ``path`` names a model file (by its name: it is read only when opened)."""
+    return Path(path).suffix.lower() == ".safetensors" and not Path(path).is_dir()
 
 
 def versions() -> dict[str, str]:
@@ -84,6 +91,8 @@ class MainWindow(QMainWindow):
         self.model_path: str | None = None
         self._evaluate_on_load = False
         self._export_worker: GeneratorWorker | None = None
+        self.model_dialog: QFileDialog | None = None  # asks for a model when photos come without one
+        self._paths_waiting: list[list[str]] = []  # photos and models to open once the engine is loaded
         self.ask_before_quitting = True  # whether closing during a run asks first (off for unattended use)
         self.setWindowTitle("catdog-gui: teach the computer to tell your photos apart")
         self.setAcceptDrops(True)
@@ -139,7 +148,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.device_label = QLabel("Device: detecting…")
-        self.device_label.setToolTip("Where training and predictions run")
+        self.device_label.setToolTip(DEVICE_TOOLTIP)
         self.statusBar().addPermanentWidget(self.device_label)
         self.resize(1280, 820)
 
@@ -175,6 +184,7 @@ class MainWindow(QMainWindow):
         self.runs_panel.model_opened.connect(self._on_run_model_opened)
         self.runs_panel.export_requested.connect(self._on_export_requested)
         self.runs_panel.resume_requested.connect(self._on_resume_requested)
+        self.engine_loaded.connect(self._on_engine_loaded)
 
     # ---- settings
 
@@ -213,8 +223,7 @@ class MainWindow(QMainWindow):
         # Frozen, they are left out of every later collection.
         gc.freeze()
         self.engine = engine
-        self.device_label.setText(f"Device: {engine.device}")
-        self.statusBar().showMessage("Ready.", 3000)
+        self._show_device(engine)
         self.strategy_panel.set_engine(engine)
         if self.data_panel.dataset is not None:
             self.strategy_panel.set_dataset(self.data_panel.dataset)
@@ -223,6 +232,16 @@ class MainWindow(QMainWindow):
             self.predictor_panel.open_model(saved_model)
         self._update_ready()
         self.engine_loaded.emit(engine)
+
+    def _show_device(self, engine) -> None:
+        """The device in the status bar; an NVIDIA GPU that cannot be used is marked, and said why."""
+        if not engine.device_note:
+            self.device_label.setText(f"Device: {engine.device}")
+            self.statusBar().showMessage("Ready.", 3000)
+            return
+        self.device_label.setText(f"Device: {engine.device} — {GPU_NOT_USABLE}")
+        self.device_label.setToolTip(f"{engine.device_note}\n\n{DEVICE_TOOLTIP}")
+        self.statusBar().showMessage(engine.device_note, 30_000)
 
     def _on_engine_errored(self, error) -> None:
         self.device_label.setText("Device: unavailable")
@@ -454,14 +473,88 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         event.acceptProposedAction()
+        self.open_paths(paths)
+
+    # ---- opening files: drops, launch arguments, later launches
+
+    def open_paths(self, paths) -> None:
+        """Open files and folders dropped on the window or named when the app was started.
+
+        The one place that decides what they are: a single folder is the dataset (step 1); a model file
+        (``.safetensors``) is opened (step 5); photos and folders of photos are classified (step 5), with
+        a model given with them, else the model in use, else the newest run's best, else one the user picks.
+
+        Parameters
+        ----------
+        paths
+            Files and folders; nothing happens for none.
+        """
+        paths = [str(path) for path in paths]
+        if not paths:
+            return
         if len(paths) == 1 and Path(paths[0]).is_dir():
             self.show_step(DATA)
             self.data_panel.open_folder(paths[0])
-        elif len(paths) == 1 and paths[0].endswith(".safetensors"):
-            self.open_model(paths[0])
+            return
+        models = [path for path in paths if is_model_file(path)]
+        if len(models) > 1:
+            self.show_error("Open one model at a time", "These are all model files:\n" + "\n".join(models))
+            return
+        self.show_step(PREDICT)
+        if self.engine is None:  # a model needs the engine: the first import of torch is the engine's
+            self._paths_waiting.append(paths)
+            return
+        if models:
+            self.open_model(models[0])
+        photos = [path for path in paths if not is_model_file(path)]
+        if photos:
+            self.classify(photos)
+
+    def receive_paths(self, paths) -> None:
+        """Open what a later launch of the app handed over, and come to the front (for none as well)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.open_paths(paths)
+
+    def classify(self, paths) -> None:
+        """Classify photos and folders of photos in step 5; without a model in use one is found first."""
+        self.show_step(PREDICT)
+        self._find_model_for_photos()
+        self.predictor_panel.add_paths(paths)
+
+    def _find_model_for_photos(self) -> None:
+        """The model in use, else the newest run's best model, else the user is asked for one."""
+        panel = self.predictor_panel
+        if panel.has_model:
+            return
+        model = panel.model_file if panel.model_file and Path(panel.model_file).is_file() else None
+        model = model or latest_run_model(self.runs_panel.runs_dir())
+        if model:
+            self.open_model(model, evaluate=False)
         else:
-            self.show_step(PREDICT)
-            self.predictor_panel.add_paths(paths)
+            self._ask_for_model()
+
+    def _ask_for_model(self) -> None:
+        if self.model_dialog is not None and self.model_dialog.isVisible():
+            return  # asked already; the photos wait with the others
+        dialog = QFileDialog(self, "Open a model to classify the photos with", "",
+                             "Models (*.safetensors);;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self._on_model_dialog_file_selected)
+        self.model_dialog = dialog
+        dialog.open()  # not exec(): the window (and a later launch's hand-over) go on meanwhile
+
+    def _on_model_dialog_file_selected(self, path: str) -> None:
+        if path:
+            self.open_model(path, evaluate=False)
+
+    def _on_engine_loaded(self, engine) -> None:
+        waiting, self._paths_waiting = self._paths_waiting, []
+        for paths in waiting:
+            self.open_paths(paths)
 
     # ---- closing
 

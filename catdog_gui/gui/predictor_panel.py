@@ -347,6 +347,11 @@ class PredictorPanel(QWidget):
         self._set_busy(self.busy)
 
     @property
+    def has_model(self) -> bool:
+        """A model is loaded or being loaded: photos added now are classified without asking for one."""
+        return self.predictor is not None or self._model_worker is not None
+
+    @property
     def busy(self) -> bool:
         return self._worker is not None or self._model_worker is not None
 

@@ -163,6 +163,11 @@ def scan_runs(runs_dir: Path) -> list[RunInfo]:
     return RunsScanner().scan(runs_dir)
 
 
+def latest_run_model(runs_dir: Path) -> str | None:
+    """The best model of the newest run under ``runs_dir`` that has one; None if no run has."""
+    return next((run.model_path for run in scan_runs(runs_dir) if run.model_path), None)
+
+
 class RunsScanner:
     """The runs under a folder, each run folder read again only when one of its files changed (a few
     stat calls per run otherwise), so that the folder can be watched every few seconds. Thread-safe:

@@ -147,6 +147,8 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
     _say("window open")
     check(lambda: window.engine is not None, "loading the training engine")
     _say(f"device {window.engine.device}")
+    if window.engine.device_note:  # told, not failed: the self-test runs on the CPU then
+        _say(f"note: {window.engine.device_note}")
 
     data = write_images(temp / "photos")
     window.data_panel.open_folder(data)

@@ -1,10 +1,12 @@
 ; Inno Setup 6 script: a Windows installer for the one-folder bundle that packaging/catdog-gui.spec makes
-; in dist\catdog-gui\ on Windows. Steps (run from the repository root): see packaging/windows/README.md.
+; in dist\catdog-gui\ on Windows. packaging/build.py runs it (see packaging/windows/README.md):
 ;
 ;   iscc /DAppVersion=0.1.0 packaging\windows\catdog-gui.iss     ->  dist\catdog-gui-0.1.0-windows-x64-setup.exe
 ;
-; It installs for the current user (no administrator rights needed; an administrator may choose all users),
-; adds a Start menu entry (and a desktop icon if asked), and registers an uninstaller. Uninstalling removes
+; It installs for the current user into %LOCALAPPDATA%\Programs\catdog-gui (no administrator rights needed;
+; an administrator may choose all users), adds a Start menu entry (and a desktop icon if asked), offers the
+; app in Explorer's "Open with" for photos, and registers an uninstaller. The folder holds catdog-gui.exe (the
+; window) and catdog-gui-cli.exe (the same program for a terminal). Uninstalling removes
 ; the program only: trained models and runs in %USERPROFILE%\catdog-gui stay.
 
 #ifndef AppVersion
@@ -23,7 +25,7 @@ DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+PrivilegesRequiredOverridesAllowed=commandline dialog
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
@@ -32,13 +34,10 @@ SetupIconFile=..\..\build\packaging\catdog-gui.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 WizardStyle=modern
-; The CUDA build of PyTorch makes the bundle several GB: a single setup.exe cannot hold that much, so the
-; installer comes as setup.exe plus .bin slices kept beside it. Fast LZMA2 keeps the build time reasonable;
-; CUDA's libraries barely compress anyway.
-Compression=lzma2/fast
-SolidCompression=no
-DiskSpanning=yes
-DiskSliceSize=max
+; PyPI's torch for Windows is a CPU build, so the bundle fits one setup file. A CUDA build (several GB) would
+; need DiskSpanning=yes, which writes .bin slices to keep beside setup.exe.
+Compression=lzma2
+SolidCompression=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -52,6 +51,21 @@ Source: "..\..\dist\catdog-gui\*"; DestDir: "{app}"; Flags: ignoreversion recurs
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "Train an image classifier on your own photos"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+
+[Registry]
+; Explorer's "Open with" list for photos and model files: the application's own key (HKA is the current
+; user's classes for a per-user install, the machine's for all users). Nothing is taken over as default.
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".jpg"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".jpeg"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".png"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".webp"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".bmp"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".gif"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".tif"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".tiff"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".safetensors"; ValueData: ""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
