@@ -1,7 +1,11 @@
 """The command line: the same engine as the window, headless.
 
-Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 1 on any other
-failure. With ``--json`` the last line of standard output is one JSON object with the results.
+Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 130 when Ctrl-C
+stopped it, 1 on any other failure. With ``--json`` the last line of standard output is one JSON object
+with the results (also of a run that Ctrl-C stopped).
+
+Ctrl-C stops ``train`` as the window's Stop does: at the end of the batch, the best model so far kept
+and the run ready for ``--resume``; a second Ctrl-C stops at once.
 
 ``train`` also runs as several data-parallel processes under ``torchrun`` (see core/distributed.py);
 then rank 0 alone prints progress and the JSON line, and ``train --gpus N`` starts torchrun itself.
@@ -15,13 +19,16 @@ import argparse
 import dataclasses
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
 
 from . import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what shells report for a program that Ctrl-C ended: 128 + SIGINT
 # Not a command for people: how a frozen app (no ``python -m``) runs torchrun for ``train --gpus``.
 TORCHRUN_COMMAND = "--internal-torchrun"
 TTA_HELP = ("test-time augmentation: also ask the model about each photo's mirror image and average the "
@@ -29,7 +36,12 @@ TTA_HELP = ("test-time augmentation: also ask the model about each photo's mirro
             "model)")
 SUBSET_HELP = ("all: every usable photo (default); lecture: the lecture's 1000 train, 500 validation and "
                "500 test photos per class, the rest set aside")
-# build_parser's commands, known without building it: that imports torch, which opening the window must not wait for.
+JSON_HELP = "end with one line of JSON holding the results, for scripts"
+JSON_QUIET_HELP = JSON_HELP + " (and show no progress bar)"
+MODEL_HELP = "model file (.safetensors), e.g. best.safetensors in a run folder"
+DEVICE_HELP = "where the model runs: auto (default: a GPU if there is one, else the CPU), cpu, cuda or mps"
+SEED_HELP = "a number that fixes the random choices (shuffling, starting weights), to repeat a run exactly"
+# build_parser's commands, known without building it (opening the window needs no parser).
 COMMAND_NAMES = ("train", "info", "evaluate", "predict", "split", "export")
 WINDOW_USAGE = ("%(prog)s [-h] [--version] [--self-test] [PATH ...]\n"
                 "       %(prog)s COMMAND [options]")
@@ -40,10 +52,10 @@ WINDOW_EPILOG = ("Without a COMMAND the window opens, on the PATHs if given: one
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .core.backbones import BACKBONES
-    from .core.datasets import SUBSETS
-    from .core.device import DEVICE_CHOICES, PRECISION_CHOICES
-    from .core.recipes import CLASS_WEIGHTS, DEFAULT_RECIPE, MONITORS, OPTIMIZERS, PRESETS, RECIPES, SCHEDULES
+    """The command line's parser. It imports neither torch nor Qt (its choices come from core/names.py),
+    so that ``--help`` and ``--version`` answer at once."""
+    from .core.names import (BACKBONE_NAMES, CLASS_WEIGHTS, DEFAULT_BACKBONE, DEFAULT_RECIPE, DEVICE_CHOICES,
+                             MONITORS, OPTIMIZERS, PRECISION_CHOICES, PRESETS, RECIPE_NAMES, SCHEDULES, SUBSETS)
 
     parser = argparse.ArgumentParser(
         prog="catdog-gui",
@@ -54,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"catdog-gui {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, train a tiny model and classify a photo; exit 0 if it worked")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     help="what to do (without a COMMAND the window opens)")
 
     train = commands.add_parser("train", help="train a model on a dataset folder")
     # Options that a --settings file may hold default to None (not given): only those given override it.
@@ -64,18 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--settings", metavar="FILE",
                        help="start from these settings (a run folder's settings.json); options given here "
                             "override its values")
-    train.add_argument("--strategy", choices=list(RECIPES), help=f"default {DEFAULT_RECIPE}")
+    train.add_argument("--strategy", choices=RECIPE_NAMES,
+                       help=f"which of the lecture's five ways of training (default {DEFAULT_RECIPE})")
     train.add_argument("--preset", choices=PRESETS,
                        help="the strategy's values: recommended (default; suits any photos) or lecture (the "
                             "lecture's own, tuned for VGG16 and two classes); the options below override them")
-    train.add_argument("--backbone", choices=list(BACKBONES), help="pretrained base (default efficientnet-lite0)")
+    train.add_argument("--backbone", choices=BACKBONE_NAMES, help=f"pretrained base (default {DEFAULT_BACKBONE})")
     train.add_argument("--weights", dest="weights_file", metavar="FILE", help="backbone weights file instead of the default")
     train.add_argument("--epochs", type=int, help="epochs (of the fine-tuning phase for fine-tuning)")
     train.add_argument("--head-epochs", type=int, help="fine-tuning: epochs of the head-only phase first")
-    train.add_argument("--batch-size", type=int)
+    train.add_argument("--batch-size", type=int, metavar="N", help="photos per training step")
     train.add_argument("--lr", type=float, help="learning rate (of the head phase for fine-tuning)")
     train.add_argument("--fine-tune-lr", type=float, help="fine-tuning: learning rate of the unfrozen phase")
-    train.add_argument("--image-size", type=int, metavar="PX")
+    train.add_argument("--image-size", type=int, metavar="PX",
+                       help="side in pixels that every photo is resized to (default: the backbone's own; 150 for "
+                            "the small CNN)")
     train.add_argument("--early-stopping", type=int, metavar="EPOCHS", help="stop after EPOCHS without improvement")
     train.add_argument("--monitor", choices=MONITORS,
                        help="what picks the best epoch and stops early: validation accuracy or validation loss")
@@ -89,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="weigh classes against imbalance: auto (default: when the largest class has "
                             "over 3 times the photos of the smallest), on or off")
     train.add_argument("--no-augmentation", action="store_true", help="turn the recipe's augmentation off")
-    train.add_argument("--device", choices=DEVICE_CHOICES, help="default auto")
+    train.add_argument("--device", choices=DEVICE_CHOICES, help=DEVICE_HELP)
     train.add_argument("--precision", choices=PRECISION_CHOICES,
                        help="auto (default): bf16/fp16 on GPUs and on CPUs with native bf16, else fp32")
     train.add_argument("--steps-per-epoch", type=int, metavar="N",
@@ -98,48 +114,61 @@ def build_parser() -> argparse.ArgumentParser:
                        help="disk the decoded-photo cache may use (default 20); past it photos are decoded every epoch")
     train.add_argument("--runs-dir", metavar="DIR", help="where run folders go (default ~/catdog-gui/runs)")
     train.add_argument("--resume", metavar="RUN_DIR", help="continue an interrupted run (DATA is ignored)")
+    train.add_argument("--from", dest="start_from", metavar="MODEL",
+                       help="train more: a new run whose weights begin from MODEL (a .safetensors file this app "
+                            "wrote, e.g. a run's best.safetensors) rather than from scratch; DATA must hold every "
+                            "class MODEL knows and may add new ones; the strategy, backbone and image size default "
+                            "to MODEL's; not with --resume")
     train.add_argument("--subset", choices=SUBSETS, help=SUBSET_HELP)
-    train.add_argument("--seed", type=int)
+    train.add_argument("--seed", type=int, help=SEED_HELP)
     train.add_argument("--gpus", type=int, metavar="N",
                        help="train on N CUDA GPUs of this machine, one process each (started through torchrun); "
                             "--batch-size is per process")
-    train.add_argument("--json", action="store_true")
+    train.add_argument("--json", action="store_true", help=JSON_HELP)
 
     info = commands.add_parser("info", help="show what a dataset folder holds: layout, classes, counts, "
                                             "photos set aside and files skipped")
     info.add_argument("data", metavar="DATA", help="dataset folder (train/validation[/test], class folders, or flat)")
     info.add_argument("--subset", choices=SUBSETS, default="all", help=SUBSET_HELP)
     info.add_argument("--seed", type=int, default=0, help="shuffles the split of a folder not split yet")
-    info.add_argument("--json", action="store_true")
+    info.add_argument("--json", action="store_true", help=JSON_HELP)
 
     evaluate = commands.add_parser("evaluate", help="measure a model on labelled photos")
-    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     evaluate.add_argument("data", metavar="DATA", help="lecture-layout folder (its test/ is used) or class folders")
-    evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="auto", help=DEVICE_HELP)
     evaluate.add_argument("--tta", action="store_true", help=TTA_HELP)
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--json", action="store_true", help=JSON_QUIET_HELP)
 
     predict = commands.add_parser("predict", help="classify photos or folders of photos")
-    predict.add_argument("model", metavar="MODEL")
-    predict.add_argument("paths", metavar="PATH", nargs="+")
-    predict.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    predict.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    predict.add_argument("paths", metavar="PATH", nargs="+", help="photos, or folders of photos (searched "
+                                                                  "with their subfolders)")
+    predict.add_argument("--device", choices=DEVICE_CHOICES, default="auto", help=DEVICE_HELP)
     predict.add_argument("--tta", action="store_true", help=TTA_HELP)
-    predict.add_argument("--json", action="store_true")
+    predict.add_argument("--json", action="store_true", help=JSON_QUIET_HELP)
 
     split = commands.add_parser("split", help="lay a flat or class-folder dataset out as train/validation/test")
-    split.add_argument("source", metavar="SOURCE")
-    split.add_argument("out", metavar="OUT")
+    split.add_argument("source", metavar="SOURCE", help="dataset folder: class folders, or flat (class in "
+                                                        "each file's name)")
+    split.add_argument("out", metavar="OUT", help="new or empty folder where the train/validation/test "
+                                                  "copies go")
     split.add_argument("--train", type=int, default=1000, help="images per class (default 1000)")
     split.add_argument("--validation", type=int, default=500, help="images per class (default 500)")
     split.add_argument("--test", type=int, default=500, help="images per class (default 500)")
-    split.add_argument("--seed", type=int, default=0)
-    split.add_argument("--json", action="store_true")
+    split.add_argument("--seed", type=int, default=0, help="shuffles which photos go to which split "
+                                                           "(default 0)")
+    split.add_argument("--json", action="store_true", help=JSON_HELP)
 
-    export = commands.add_parser("export", help="export a model to ONNX or TorchScript")
-    export.add_argument("model", metavar="MODEL")
-    export.add_argument("--format", choices=["onnx", "torchscript"], required=True)
-    export.add_argument("out", metavar="OUT")
-    export.add_argument("--json", action="store_true")
+    export = commands.add_parser("export", help="export a model to ONNX, torch.export (.pt2) or TorchScript")
+    export.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    # the names of core.export.FORMATS, written out: that module loads torch, which --help should not wait for
+    export.add_argument("--format", choices=["onnx", "pt2", "torchscript"], required=True,
+                        help="onnx (for ONNX Runtime and other tools), pt2 (torch.export, for PyTorch "
+                             "without this app) or torchscript (the older PyTorch format, deprecated by "
+                             "PyTorch)")
+    export.add_argument("out", metavar="OUT", help="the file to write")
+    export.add_argument("--json", action="store_true", help=JSON_HELP)
     return parser
 
 
@@ -162,16 +191,19 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.filterwarnings("ignore", category=UserWarning)
     started = time.perf_counter()
+    interrupted = None
     try:
         if args.command == "train" and args.gpus is not None:
             return _train_on_gpus(args, argv)
         result = COMMANDS[args.command](args)
+    except StoppedByCtrlC as stopped:  # a clean stop: its results as usual, then why it ended early
+        result, interrupted = stopped.result, stopped
     except UserError as error:
         print(f"catdog-gui: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("catdog-gui: interrupted", file=sys.stderr)
-        return EXIT_FAILURE
+        return EXIT_INTERRUPTED
     except Exception as error:  # the user gets a message, not a traceback
         print(f"catdog-gui: failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
@@ -181,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         result["seconds"] = round(time.perf_counter() - started, 3)
     if args.json:
         print(json.dumps(result))
+    if interrupted is not None:
+        print(f"catdog-gui: {interrupted}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 
@@ -233,6 +268,9 @@ def _train(args) -> dict | None:
     if device_note:
         _say(f"Note: {device_note}")
     if args.resume:
+        if args.start_from:
+            raise UserError("--from starts a new run from a model, --resume continues a run with its own "
+                            "settings; give one of them")
         if args.settings:
             raise UserError("--resume continues a run with its own settings; leave out --settings")
         training = Training.resume(args.resume)
@@ -240,7 +278,8 @@ def _train(args) -> dict | None:
         training = Training(_new_run_settings(args), runs_dir=args.runs_dir)
     bars = _Bars()
     finished = None
-    for record in _listing_skipped_on_failure(training):
+    ctrl_c = StopOnCtrlC(training)
+    for record in ctrl_c.watching(_listing_skipped_on_failure(training)):
         if not distributed.is_main() and not isinstance(record, Finished):
             continue  # under torchrun rank 0 alone shows how the run goes
         if isinstance(record, PhaseStarted):
@@ -269,7 +308,7 @@ def _train(args) -> dict | None:
     _say(f"Run folder: {finished.run_dir}")
     if finished.test_accuracy is not None:
         _say(f"Test accuracy: {finished.test_accuracy:.4f}")
-    return {
+    result = {
         "run_dir": finished.run_dir,
         "model": finished.model_path,
         "best_val_accuracy": finished.best_val_accuracy,
@@ -288,6 +327,72 @@ def _train(args) -> dict | None:
         "counts": training.dataset.counts(),
         "unused": _unused_json(training.dataset),
     }
+    if ctrl_c.pressed and finished.stopped:
+        raise StoppedByCtrlC(stopped_message(finished), result)
+    return result
+
+
+class StoppedByCtrlC(Exception):
+    """Ctrl-C stopped a run cleanly: the message says what was kept; ``result`` is the run's JSON result."""
+
+    def __init__(self, message: str, result: dict):
+        super().__init__(message)
+        self.result = result
+
+
+class StopOnCtrlC:
+    """Ctrl-C (SIGINT) during a run: the first asks the run to stop at the end of its batch, as the
+    window's Stop does, so that the best model so far is kept and the run can be continued; a second
+    one stops at once (KeyboardInterrupt).
+
+    Parameters
+    ----------
+    training
+        What to stop: anything with a ``stop()`` method that may be called from a signal handler.
+    """
+
+    def __init__(self, training):
+        self.training = training
+        self.pressed = False
+
+    def watching(self, records):
+        """``records`` as they come; while they are read, Ctrl-C is handled as above."""
+        if not _may_handle_ctrl_c():
+            yield from records
+            return
+        previous = signal.signal(signal.SIGINT, self.on_ctrl_c)
+        try:
+            yield from records
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def on_ctrl_c(self, signum=signal.SIGINT, frame=None) -> None:
+        """The SIGINT handler: stop cleanly the first time, at once the second."""
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+        self.training.stop()
+        # os.write, not print: a handler may run while the main thread is inside a print to stderr.
+        below_a_bar = "\n" if sys.stderr.isatty() else ""
+        os.write(2, f"{below_a_bar}catdog-gui: stopping at the end of this batch (Ctrl-C again stops at once)\n"
+                 .encode())
+
+
+def _may_handle_ctrl_c() -> bool:
+    """Python lets only the main thread handle signals, and a SIGINT that is ignored (a job started in
+    the background) stays ignored."""
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, None))
+
+
+def stopped_message(finished) -> str:
+    """The line that says what a run that Ctrl-C stopped kept (``finished``: its Finished record)."""
+    if finished.model_path is None:
+        return f"interrupted before the first epoch ended; no model was saved in {finished.run_dir}"
+    from .core.paths import can_resume
+
+    go_on = f" (to go on: catdog-gui train --resume {finished.run_dir})" if can_resume(finished.run_dir) else ""
+    return f"interrupted; the best model so far is kept in {finished.model_path}{go_on}"
 
 
 def _new_run_settings(args):
@@ -295,19 +400,19 @@ def _new_run_settings(args):
     options given on the command line on top (``None``: not given)."""
     from .core.errors import UserError
     from .core.preprocessing import Augmentation
-    from .core.recipes import DEFAULT_RECIPE, resolve_settings
+    from .core.recipes import resolve_settings
 
     overrides = {name: getattr(args, name) for name in (
         "backbone", "weights_file", "epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr",
         "image_size", "early_stopping", "seed", "device", "precision", "subset",
         "pixel_cache_gb", "steps_per_epoch", "preset", "monitor", "optimizer", "weight_decay",
-        "label_smoothing", "schedule", "class_weights")}
+        "label_smoothing", "schedule", "class_weights", "start_from")}
     if args.no_augmentation:
         overrides["augmentation"] = Augmentation()
     if not args.settings:
         if not args.data:
             raise UserError("train needs a DATA folder (or --resume RUN_DIR to continue a run, or --settings FILE)")
-        return resolve_settings(args.data, args.strategy or DEFAULT_RECIPE, **overrides)
+        return resolve_settings(args.data, args.strategy, **overrides)  # None: the default, or --from's
     from_file = read_settings_file(args.settings)
     values = {field.name: getattr(from_file, field.name) for field in dataclasses.fields(from_file)}
     values.update({name: value for name, value in overrides.items() if value is not None})
@@ -325,22 +430,14 @@ def read_settings_file(path: str):
     Raises
     ------
     UserError
-        If the file cannot be read, is not JSON, or does not hold settings.
+        If the file cannot be read, is not JSON, or does not hold settings (its shape or a value's type
+        is wrong); the message names the file and says what is wrong.
     """
-    from .core.errors import UserError
     from .core.recipes import Settings
+    from .core.runfiles import read_text
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"--settings {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
-    try:
-        return Settings.from_json(text)
-    except json.JSONDecodeError as error:
-        raise UserError(f"--settings {path}: not JSON ({error})") from None
-    except (TypeError, ValueError, AttributeError) as error:
-        raise UserError(f"--settings {path}: not the settings of a run ({error})") from None
+    source = f"--settings {path}"  # the option in the message: the file is the one given there
+    return Settings.from_json(read_text(path, source), source)
 
 
 def _listing_skipped_on_failure(training):
@@ -432,9 +529,11 @@ def _evaluate(args) -> dict:
     from .core.prediction import Predictor
 
     predictor = Predictor(args.model, device=args.device, tta=args.tta)
-    bars = _Bars()
-    result = evaluate(predictor, args.data, lambda done, total: bars.update("evaluating", done, total, "img"))
-    bars.close()
+    bars = _Bars(shown=shows_progress(args))
+    try:
+        result = evaluate(predictor, args.data, lambda done, total: bars.update("evaluating", done, total, "img"))
+    finally:
+        bars.close()
     _report_skipped(result.skipped)
     mirrored = ", each also seen mirrored (test-time augmentation)" if args.tta else ""
     _say(f"Accuracy: {result.accuracy:.4f} on {sum(map(sum, result.confusion_matrix))} images{mirrored}")
@@ -450,7 +549,12 @@ def _predict(args) -> dict:
     from .core.prediction import Predictor
 
     predictor = Predictor(args.model, device=args.device, tta=args.tta)
-    predictions, skipped = predictor.predict_paths(args.paths)
+    bars = _Bars(shown=shows_progress(args))
+    try:
+        predictions, skipped = predictor.predict_paths(
+            args.paths, lambda done, total: bars.update("classifying", done, total, "img"))
+    finally:
+        bars.close()
     if not args.json:
         for p in predictions:
             print(f"{p.path}\t{p.label}\t{p.probability:.4f}")
@@ -542,12 +646,31 @@ def _report_unused(dataset) -> None:
         _say(f"{dataset.unused_total()} usable photos were {dataset.unused_reason}")
 
 
-class _Bars:
-    """One tqdm progress bar at a time on standard error (hidden when it is not a terminal)."""
+def shows_progress(args) -> bool:
+    """Whether ``evaluate`` and ``predict`` show a progress bar: on a terminal, and not with ``--json``
+    (its caller is a script).
 
-    def __init__(self):
+    Parameters
+    ----------
+    args
+        The parsed command line (its ``json``).
+
+    Returns
+    -------
+    bool
+        True when standard error is a terminal and ``--json`` was not given.
+    """
+    return not args.json and sys.stderr.isatty()
+
+
+class _Bars:
+    """One tqdm progress bar at a time on standard error. ``shown``: always (True), never (False), or,
+    by default, when standard error is a terminal."""
+
+    def __init__(self, shown: bool | None = None):
         self.bar = None
         self.label = None
+        self.disable = None if shown is None else not shown  # tqdm's None: only on a terminal
 
     def update(self, label: str, done: int, total: int, unit: str, **postfix) -> None:
         from tqdm import tqdm
@@ -555,7 +678,7 @@ class _Bars:
         if label != self.label:
             self.close()
             self.bar = tqdm(total=total, desc=label, unit=unit, file=sys.stderr, leave=False,
-                            disable=None, dynamic_ncols=True)
+                            disable=self.disable, dynamic_ncols=True)
             self.label = label
         self.bar.n = done
         if postfix:

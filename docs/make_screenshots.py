@@ -1,6 +1,11 @@
 """Take the README's screenshots from the real window, offscreen.
 
-    python docs/make_screenshots.py [OUT_DIR]        (default docs/screenshots)
+    python docs/make_screenshots.py [OUT_DIR] [--dark] [--every-step]
+
+OUT_DIR is docs/screenshots unless given. ``--dark`` takes them as on a desktop with a dark colour
+scheme (the palette such a desktop would supply: colours.dark_palette), named ``dark-*.png``.
+``--every-step`` takes one of each of the six steps instead of the README's four, named
+``light-1-photos.png`` … ``dark-6-runs.png``, for checking that every step reads well in both schemes.
 
 The photos are drawings of cat and dog faces made here (the real photo set may not be copied into the
 project); everything else is the app as a user sees it: a folder opened, the built-in EfficientNet-Lite0
@@ -10,6 +15,7 @@ is read or written.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -17,6 +23,8 @@ import time
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "screenshots"
+README_SHOTS = ("start", "photos", "training", "classify")
+EVERY_STEP = ("photos", "strategy", "training", "evaluate", "classify", "runs")  # steps 1 to 6
 PER_SPLIT = {"train": 40, "validation": 20, "test": 10}
 MAX_BYTES = 200_000
 
@@ -76,42 +84,70 @@ def save_small(widget, path: Path) -> None:
     print(f"{path}: {path.stat().st_size // 1000} KB", file=sys.stderr)
 
 
-def main(out: Path) -> int:
+def shot_names(dark: bool, every_step: bool) -> dict[str, str]:
+    """The moments to take, each with its file name."""
+    theme = "dark" if dark else "light"
+    if every_step:
+        return {moment: f"{theme}-{n}-{moment}.png" for n, moment in enumerate(EVERY_STEP, 1)}
+    return {moment: f"{'dark-' if dark else ''}{moment}.png" for moment in README_SHOTS}
+
+
+def main(out: Path, dark: bool = False, every_step: bool = False) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QSettings
 
+    from catdog_gui.gui import colours
     from catdog_gui.gui.app import make_application
-    from catdog_gui.gui.main_window import PREDICT, TRAIN, MainWindow
+    from catdog_gui.gui.main_window import EVALUATE, PREDICT, RUNS, STRATEGY, TRAIN, MainWindow
     from catdog_gui.gui.selftest import drop_files, wait_until
+
+    names = shot_names(dark, every_step)
+
+    def shoot(window, moment: str) -> None:
+        if moment in names:
+            save_small(window, out / names[moment])
 
     with tempfile.TemporaryDirectory(prefix="catdog-gui-screenshots-") as temp:
         temp = Path(temp)
         os.environ.update(CATDOG_GUI_RUNS=str(temp / "runs"), CATDOG_GUI_CACHE=str(temp / "cache"),
                           CATDOG_GUI_SETTINGS=str(temp / "settings.ini"))
-        make_application()
+        app = make_application()
+        if dark:
+            app.setPalette(colours.dark_palette())  # what a desktop in dark mode supplies
         window = MainWindow(QSettings(str(temp / "settings.ini"), QSettings.Format.IniFormat))
         window.ask_before_quitting = False
         window.resize(1280, 820)
         window.show()
         if not wait_until(lambda: window.engine is not None, 120):
             raise SystemExit("the training engine did not load")
-        save_small(window, out / "start.png")
+        shoot(window, "start")
 
         photos = write_drawings(temp / "my-pet-photos")
         window.data_panel.open_folder(photos)
         wait_until(lambda: window.data_panel.dataset is not None and not window.data_panel.busy, 60)
         wait_until(lambda: False, 2)  # thumbnails load in the background
-        save_small(window, out / "photos.png")
+        shoot(window, "photos")
 
         window.strategy_panel.select("feature-extraction", "efficientnet-lite0")
         window.strategy_panel.set_values(epochs=30, lr=1e-4)
+        if "strategy" in names:
+            window.show_step(STRATEGY)
+            wait_until(lambda: window.strategy_panel.preview_current, 30)
+            wait_until(lambda: False, 1)  # the preview's pictures are drawn in the background
+            shoot(window, "strategy")
         window.training_panel.start_button.click()
         wait_until(lambda: window.training_panel.busy, 10)
         started = time.monotonic()
         wait_until(lambda: not window.training_panel.busy, 600)
         print(f"training took {time.monotonic() - started:.0f} s", file=sys.stderr)
         window.show_step(TRAIN)
-        save_small(window, out / "training.png")
+        shoot(window, "training")
+        if "evaluate" in names:
+            evaluation = window.evaluation_panel  # the run's best model is evaluated when it ends
+            wait_until(lambda: evaluation.result is not None and not evaluation.busy, 120)
+            wait_until(lambda: not evaluation.cell_gallery.loading and not evaluation.mistakes_gallery.loading, 30)
+            window.show_step(EVALUATE)
+            shoot(window, "evaluate")
 
         predictor = window.predictor_panel  # the run's best model is loaded here when it ends
         wait_until(lambda: predictor.predictor is not None and not predictor.busy, 60)
@@ -119,10 +155,24 @@ def main(out: Path) -> int:
         drop_files(predictor, tests)
         wait_until(lambda: len(predictor.results) == len(tests) and not predictor.busy, 60)
         window.show_step(PREDICT)
-        save_small(window, out / "classify.png")
+        shoot(window, "classify")
+        if "runs" in names:
+            window.show_step(RUNS)
+            wait_until(lambda: bool(window.runs_panel.runs), 10)
+            window.runs_panel.select_runs([window.runs_panel.runs[0].path])
+            shoot(window, "runs")
         window.close()
     return 0
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=OUT, help="the folder for the PNG files")
+    parser.add_argument("--dark", action="store_true", help="as on a desktop with a dark colour scheme")
+    parser.add_argument("--every-step", action="store_true", help="one screenshot of each of the six steps")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    arguments = parse_arguments(sys.argv[1:])
+    sys.exit(main(arguments.out, arguments.dark, arguments.every_step))

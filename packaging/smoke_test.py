@@ -3,8 +3,8 @@
     python packaging/smoke_test.py            (after build.py; the same --venv and --flavour)
 
 1. The bundle: ``--version``; ``--self-test`` (the window offscreen, training through the worker, a dropped
-   photo); the command line: train with the built-in EfficientNet-Lite0 weights, predict, export ONNX and
-   TorchScript, train with the built-in Lite1 and Lite2 weights; nothing downloaded; with a window open, a
+   photo), also in Spanish; the command line: train with the built-in EfficientNet-Lite0 weights, predict, export ONNX,
+   torch.export (.pt2) and TorchScript, train with the built-in Lite1 and Lite2 weights; nothing downloaded; with a window open, a
    second launch hands its photo over. On Linux's CUDA build, torch's CUDA libraries all resolve inside
    the bundle.
 2. The installer, installed or unpacked as a user would:
@@ -36,6 +36,7 @@ from build import APP, BUILD, DIST, METAINFO, SYSTEM, BuildError, ask, default_f
 BUNDLE = DIST / APP
 NO_NETWORK = "http://127.0.0.1:9"  # the discard port: every download fails at once
 CUDA_LIBRARIES = ("libtorch_cuda.so", "libtorch_cuda_linalg.so", "libc10_cuda.so")
+EXPORTS = {"onnx": ".onnx", "pt2": ".pt2", "torchscript": ".pt"}
 CHECK_EXPORTS = """
 import json, sys, zipfile
 import onnx
@@ -43,7 +44,8 @@ model = onnx.load(sys.argv[1])
 onnx.checker.check_model(model)
 metadata = {p.key: p.value for p in model.metadata_props}
 assert json.loads(metadata["classes"]) == ["cats", "dogs"], metadata
-assert any(name.endswith("extra/metadata.json") for name in zipfile.ZipFile(sys.argv[2]).namelist())
+for archive in sys.argv[2:]:
+    assert any(name.endswith("metadata.json") for name in zipfile.ZipFile(archive).namelist()), archive
 """
 
 
@@ -66,7 +68,9 @@ def first_run_environment(work: Path) -> dict[str, str]:
     home.mkdir()
     env = dict(os.environ, HOME=str(home), USERPROFILE=str(home), XDG_CACHE_HOME=str(home / ".cache"),
                XDG_CONFIG_HOME=str(home / ".config"), TORCH_HOME=str(home / ".cache" / "torch"),
-               QT_QPA_PLATFORM="offscreen", CATDOG_GUI_RUNS=str(work / "runs"))
+               QT_QPA_PLATFORM="offscreen", CATDOG_GUI_RUNS=str(work / "runs"),
+               # platformdirs asks Windows itself for the cache folder, ignoring LOCALAPPDATA
+               CATDOG_GUI_CACHE=str(home / "cache"))
     if SYSTEM == "windows":
         env.update(LOCALAPPDATA=str(home / "AppData" / "Local"), APPDATA=str(home / "AppData" / "Roaming"))
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
@@ -101,10 +105,22 @@ class Checker:
         say("bundle: --version and --self-test")
         self.starts(command, "the bundle")
         self.app(command, "--self-test", what="the bundle's --self-test")
+        self.self_test_in_spanish(command)
         if SYSTEM == "linux" and flavour == "cuda":
             self.cuda_libraries_inside()
         self.command_line(command)
         self.second_launch_hands_over(window_program())
+
+    def self_test_in_spanish(self, command: Path) -> None:
+        """The window in Spanish: the app's catalogue and Qt's own are both in the bundle."""
+        say("bundle: --self-test in Spanish")
+        env = dict(self.env, LANG="es_ES.UTF-8", LANGUAGE="es")
+        env.pop("LC_ALL", None)
+        result = subprocess.run([str(command), "--self-test"], env=env, capture_output=True, text=True)
+        print(result.stdout + result.stderr, file=sys.stderr)
+        check(result.returncode == 0, f"the bundle's --self-test in Spanish (exit {result.returncode})")
+        check("language es (qtbase_es.qm, catdog_gui_es.qm)" in result.stdout + result.stderr,
+              "the bundle's --self-test in Spanish did not load both Spanish catalogues")
 
     def cuda_libraries_inside(self) -> None:
         say("bundle: torch's CUDA libraries resolve inside the bundle")
@@ -132,10 +148,10 @@ class Checker:
         predictions = json.loads(predicted.stdout.splitlines()[-1])["predictions"]
         check(len(predictions) == 4 and all(p["label"] in ("cats", "dogs") for p in predictions),
               f"predict's answers: {predictions}")
-        onnx_file, script_file = self.work / "model.onnx", self.work / "model.pt"
-        self.app(command, "export", model, "--format", "onnx", onnx_file, what="ONNX export")
-        self.app(command, "export", model, "--format", "torchscript", script_file, what="TorchScript export")
-        self.python_check(CHECK_EXPORTS, onnx_file, script_file, what="the exported files")
+        exported = {fmt: self.work / f"model{suffix}" for fmt, suffix in EXPORTS.items()}
+        for fmt, out in exported.items():
+            self.app(command, "export", model, "--format", fmt, out, what=f"{fmt} export")
+        self.python_check(CHECK_EXPORTS, *exported.values(), what="the exported files")
         for lite in ("efficientnet-lite1", "efficientnet-lite2"):
             say(f"bundle: training with the built-in {lite} weights")
             self.app(command, "train", photos, "--strategy", "feature-extraction", "--backbone", lite, "--epochs", 1,

@@ -76,6 +76,17 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CATDOG_GUI_RUNS", str(tmp_path / "runs"))
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp_args, qapp_cls):
+    """pytest-qt's application, speaking English as the app does (with the English catalogue's plural
+    forms: "1 photo", "3 photos"); tests of other languages switch and switch back."""
+    from catdog_gui.gui import i18n
+
+    app = qapp_cls.instance() or qapp_cls(qapp_args)
+    i18n.use_language(i18n.SOURCE_LANGUAGE)
+    return app
+
+
 @pytest.fixture
 def real_photos() -> Path:
     if not REAL_PHOTOS.is_dir():

@@ -343,7 +343,7 @@ def test_the_window_lists_every_bad_file_with_its_reason_and_trains_on_the_rest(
     assert set(shown) == set(expected)
     for name, word in expected.items():
         assert word in shown[name], (name, shown[name])
-    assert panel.skipped_box.title() == f"Files left out ({len(expected)})"
+    assert panel.skipped_box.title() == f"Files left &out ({len(expected)})"  # Alt+O: to the list
 
 
 def test_the_window_lists_the_files_that_left_a_class_empty_when_the_run_stops(window, qtbot, tmp_path):

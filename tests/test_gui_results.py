@@ -140,13 +140,14 @@ def test_a_run_whose_model_metadata_is_odd_is_still_listed(tmp_path):
 
     run = tmp_path / "20261126-120000-scratch"
     run.mkdir()
-    (run / "settings.json").write_text('{"strategy": "scratch"}')
+    (run / "settings.json").write_text('{"data": "photos", "strategy": "scratch"}')
     (run / "metrics.csv").write_text("phase,epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
                                      "training,1,0.7,0.5,0.69,0.625,1.0\n")
     save_file({"w": torch.zeros(1)}, run / "best.safetensors", metadata={"metrics": "[1, 2]"})
     (listed,) = scan_runs(tmp_path)
     assert listed.strategy == "scratch" and listed.test_accuracy is None
     assert listed.best_val == 0.625  # from metrics.csv, since the file's own metrics are unusable
+    assert listed.damaged.startswith("best.safetensors: invalid metadata")  # and the row says why
 
 
 def test_evaluation_after_a_run_uses_the_run_s_subset_of_the_test_photos(trained_model, monkeypatch):

@@ -48,7 +48,7 @@ def test_a_run_draws_one_point_per_epoch_and_ends_idle_with_results(window, qtbo
     batch_x, _ = panel.series["batch_loss"].curve.getData()
     assert len(batch_x) == 2 * EPOCHS and batch_x[-1] == pytest.approx(EPOCHS)  # 16 photos, batches of 8
     assert_idle(window)
-    assert "Finished after 3 epochs" in panel.banner.text()
+    assert "Finished after 3 epoch" in panel.banner.text()  # "epochs", or "epoch(s)" without an English catalogue
     assert "pixel cache" in panel.notes_label.text()  # how the run read its photos
     assert panel.run_bar.value() == panel.run_bar.maximum()
     shoot(panel, "training_panel")
@@ -89,7 +89,8 @@ def test_stop_ends_the_run_within_two_seconds_and_keeps_the_best_model(window, q
     # Pause holds it: no new batches arrive.
     with qtbot.waitSignal(panel._worker.paused, timeout=2000):
         panel.pause_button.click()
-    assert panel.pause_button.text() == "Resume"
+    assert panel.pause_button.text() == "&Resume"
+    assert window.pause_action.text() == "&Resume"  # the Training menu follows the button
     qtbot.wait(300)
     held = panel.series["batch_loss"].count
     qtbot.wait(400)

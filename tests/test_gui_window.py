@@ -94,8 +94,8 @@ def test_a_big_folder_offers_the_lecture_subset_and_the_choice_reaches_the_run(
     # Every photo by default, and the subset one click away.
     assert dataset.subset == "all" and panel.subset_box.isVisible()
     assert panel.every_photo_button.isChecked()
-    assert panel.every_photo_button.text() == "Use every photo (22)"
-    assert panel.lecture_subset_button.text() == "Use the lecture's subset: 4/2/2 per class (16 photos)"
+    assert panel.every_photo_button.text() == "Use &every photo (22)"
+    assert panel.lecture_subset_button.text() == "Use the &lecture's subset: 4/2/2 per class (16 photos)"
     assert panel.count_of("train", "cat") == 6 and panel.count_of("all", "dog") == 12
     assert panel.set_aside_of("all", "dog") == 0 and not panel.set_aside_note.isVisible()
     assert "<b>22</b> usable images" in panel.layout_label.text()
@@ -265,6 +265,21 @@ def test_durations_read_naturally_from_milliseconds_to_hours():
     assert format_duration(200) == "3 min 20 s"
     assert format_duration(3900) == "1 h 05 min"
     assert format_duration(float("inf")) == "–"
+
+
+def test_durations_in_spanish_have_a_decimal_comma(qapp):
+    from catdog_gui.gui import i18n
+    from catdog_gui.gui.widgets import format_duration
+
+    before = i18n.language_in_use()
+    i18n.use_language("es")
+    try:
+        assert format_duration(0.5) == "0,5 s" and format_duration(200) == "3 min 20 s"
+    finally:
+        if before is None:
+            i18n.forget_language()
+        else:
+            i18n.use_language(before)
 
 
 def test_the_strategy_step_says_what_each_network_measured_and_takes_class_weights(window, monkeypatch):

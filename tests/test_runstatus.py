@@ -147,5 +147,5 @@ def test_settings_of_the_wrong_shape_are_not_a_run_folder(tmp_path):
     from catdog_gui.core.errors import UserError
 
     (tmp_path / "settings.json").write_text("[1, 2]")
-    with pytest.raises(UserError, match="not a run folder"):
+    with pytest.raises(UserError, match="settings.json: not the settings of a run: it holds a list"):
         Training.resume(tmp_path)

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from .errors import UserError
+from .names import DEFAULT_BACKBONE  # noqa: F401 (also imported from here)
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -174,7 +175,7 @@ BACKBONES: dict[str, Backbone] = {
                  "EfficientNet_B0_Weights.IMAGENET1K_V1"),
     )
 }
-DEFAULT_BACKBONE = "efficientnet-lite0"
+# DEFAULT_BACKBONE (and BACKBONES' names, for the command line's --help) are in names.py.
 
 
 def get_backbone(name: str) -> Backbone:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from .errors import DataError
 from .images import Skipped, hidden_or_system_reason, skip_reason_for_name
+from .names import SUBSETS  # noqa: F401 (the subsets' names, also imported from here)
 
 SPLITS = ("train", "validation", "test")
 LECTURE_COUNTS = (1000, 500, 500)  # the lecture's subset, per class: train, validation, test
-SUBSETS = ("all", "lecture")
 UNSPLIT = "unsplit"  # the key of photos set aside from a folder not split yet: they belong to no split
 DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)
 _FLAT_NAME = re.compile(r"^([A-Za-z][\w-]*?)[._ -]\d+\.\w+$")

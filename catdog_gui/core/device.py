@@ -12,9 +12,7 @@ from .distributed import local_world_size
 from .errors import UserError
 from .gpu_check import has_kernels_for
 from .memory import keep_freed_memory
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
-PRECISION_CHOICES = ("auto", "fp32", "bf16", "fp16")
+from .names import DEVICE_CHOICES, PRECISION_CHOICES  # noqa: F401 (also imported from here)
 
 
 def pick_device(request: str = "auto") -> torch.device:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +21,13 @@ import torch
 from .errors import ModelFileError, UserError
 from .files import write_atomically  # noqa: F401 (also imported from here by callers)
 from .models import SCRATCH, HeadSpec, ImageClassifier, build_classifier
+# MAX_NAME: a class name is a folder name, which no file system lets be longer (also a metric's limit).
+from .runfiles import MAX_NAME, model_metrics
 
 FORMAT = "catdog-gui-model"
 FORMAT_VERSION = "1"
 MAX_CLASSES = 1000
-MAX_NAME = 255  # a class name is a folder name, which no file system lets be longer
-MAX_METRICS = 32
+HEAD_FIELDS = {"hidden", "dropout_before", "dropout_after"}  # HeadSpec's, as a model file's "head" holds them
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def read_info(path: str | os.PathLike) -> tuple[ModelInfo, dict[str, torch.Tenso
     try:
         info = _parse(metadata)
     except (KeyError, ValueError, TypeError, RecursionError) as error:  # RecursionError: JSON nested too deep
-        raise ModelFileError(f"{path}: invalid metadata ({type(error).__name__}: {str(error)[:200]})") from None
+        raise ModelFileError(f"{path}: invalid metadata ({_what_is_wrong(error)})") from None
     broken = next((name for name, t in sorted(tensors.items()) if not torch.isfinite(t).all()), None)
     if broken is not None:
         raise ModelFileError(f"{path}: the weights hold NaN or infinite values ({broken}); the model would give "
@@ -133,41 +135,77 @@ def load_model(path: str | os.PathLike) -> tuple[ImageClassifier, ModelInfo]:
     return model.eval(), info
 
 
+def _what_is_wrong(error: Exception) -> str:
+    """What :func:`_parse` found wrong, for people: its own messages as they are, Python's with their kind."""
+    if isinstance(error, KeyError):
+        return f"it has no '{error.args[0]}' entry"
+    if isinstance(error, _MetadataProblem):
+        return str(error)
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+class _MetadataProblem(ValueError):
+    """A metadata entry of the wrong shape or type, said in words."""
+
+
+def _json_entry(metadata: dict[str, str], name: str):
+    """The JSON value of metadata entry ``name`` (KeyError if it is missing)."""
+    try:
+        return json.loads(metadata[name])
+    except json.JSONDecodeError:
+        raise _MetadataProblem(f"'{name}' is not JSON") from None
+
+
+def _numbers(values, name: str) -> tuple[float, ...]:
+    """Three finite numbers from metadata entry ``name`` (the normalisation's mean or std)."""
+    if not (isinstance(values, list) and len(values) == 3 and all(_is_finite_number(v) for v in values)):
+        raise _MetadataProblem(f"'{name}' must be a list of three finite numbers")
+    return tuple(values)
+
+
 def _parse(metadata: dict[str, str]) -> ModelInfo:
-    classes = json.loads(metadata["classes"])
+    classes = _json_entry(metadata, "classes")
     if not (isinstance(classes, list) and 2 <= len(classes) <= MAX_CLASSES
             and all(isinstance(c, str) and 0 < len(c) <= MAX_NAME for c in classes)
             and len(set(classes)) == len(classes)):
-        raise ValueError(f"classes must be 2 to {MAX_CLASSES} distinct names of 1 to {MAX_NAME} characters")
-    image_size = int(metadata["image_size"])
-    if not 48 <= image_size <= 1024:
-        raise ValueError(f"image size {image_size} is outside 48..1024")
-    head = HeadSpec(**json.loads(metadata["head"]))
+        raise _MetadataProblem(f"classes must be 2 to {MAX_CLASSES} distinct names of 1 to {MAX_NAME} characters")
+    size_text = metadata["image_size"]
+    if not re.fullmatch(r"-?[0-9]+", size_text):
+        raise _MetadataProblem(f"'image_size' must be a whole number, not {size_text[:40]!r}")
+    image_size = int(size_text) if len(size_text) <= 6 else None  # int() of a million digits is slow
+    if image_size is None or not 48 <= image_size <= 1024:
+        raise _MetadataProblem(f"image size {size_text[:20]} is outside 48..1024")
+    head_values = _json_entry(metadata, "head")
+    if not (isinstance(head_values, dict) and "hidden" in head_values and set(head_values) <= HEAD_FIELDS):
+        raise _MetadataProblem(f"'head' must be an object of {', '.join(sorted(HEAD_FIELDS))} (hidden needed)")
+    head = HeadSpec(**head_values)
     if not (type(head.hidden) is int and 1 <= head.hidden <= 65536  # a float or bool would reach nn.Linear
+            and _is_finite_number(head.dropout_before) and _is_finite_number(head.dropout_after)
             and 0 <= head.dropout_before < 1 and 0 <= head.dropout_after < 1):
-        raise ValueError("head sizes out of range")
-    mean, std = json.loads(metadata["mean"]), json.loads(metadata["std"])
-    if not (len(mean) == len(std) == 3 and all(math.isfinite(v) for v in mean)
-            and all(math.isfinite(v) and v > 0 for v in std)):
-        raise ValueError("mean and std must be three finite numbers (std above 0)")
-    metrics = json.loads(metadata.get("metrics", "{}"))
-    if not (isinstance(metrics, dict) and len(metrics) <= MAX_METRICS
-            and all(len(k) <= MAX_NAME and _is_finite_number(v) for k, v in metrics.items())):
-        raise ValueError(f"metrics must map at most {MAX_METRICS} names to numbers")
+        raise _MetadataProblem("head sizes out of range")
+    mean, std = _numbers(_json_entry(metadata, "mean"), "mean"), _numbers(_json_entry(metadata, "std"), "std")
+    if not all(v > 0 for v in std):
+        raise _MetadataProblem("mean and std must be three finite numbers (std above 0)")
+    try:
+        metrics = model_metrics(metadata.get("metrics", "{}"))
+    except json.JSONDecodeError:
+        raise _MetadataProblem("'metrics' is not JSON") from None
+    except ValueError as error:
+        raise _MetadataProblem(str(error)) from None
     recipe = metadata.get("recipe", "")
     if len(recipe) > MAX_NAME:
-        raise ValueError(f"the recipe name is longer than {MAX_NAME} characters")
+        raise _MetadataProblem(f"the recipe name is longer than {MAX_NAME} characters")
     backbone = metadata["backbone"]
     if backbone != SCRATCH:
         from .backbones import BACKBONES
 
         if backbone not in BACKBONES:
-            raise ValueError(f"unknown backbone {backbone!r}")
+            raise _MetadataProblem(f"unknown backbone {backbone!r}")
     return ModelInfo(classes, image_size, backbone, head, tuple(mean), tuple(std), recipe, metrics)
 
 
 def _is_finite_number(value) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)
+    return type(value) in (int, float) and math.isfinite(value)  # not a bool: True is no number of ours
 
 
 def _digest(tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> str:

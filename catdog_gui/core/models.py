@@ -34,10 +34,22 @@ def output_units(num_classes: int) -> int:
     return 1 if num_classes == 2 else num_classes
 
 
-def probabilities(logits: torch.Tensor) -> torch.Tensor:
-    """Class probabilities ``(N, classes)`` from logits; one logit means two classes (sigmoid)."""
+def probabilities(logits: torch.Tensor, binary: bool | None = None) -> torch.Tensor:
+    """Class probabilities ``(N, classes)`` from logits; one logit means two classes (sigmoid).
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        ``(N, 1)`` for two classes, ``(N, classes)`` otherwise.
+    binary : bool, optional
+        Whether the logits are a single column. When not given it is read from their shape, which
+        is fine in eager code; a traced or exported model passes the classifier's ``binary`` instead,
+        so that no branch depends on a tensor's shape while tracing (TorchScript warns about that).
+    """
     logits = logits.float()
-    if logits.shape[1] == 1:
+    if binary is None:
+        binary = logits.shape[1] == 1
+    if binary:
         positive = torch.sigmoid(logits)
         return torch.cat([1 - positive, positive], dim=1)
     return torch.softmax(logits, dim=1)
@@ -87,6 +99,7 @@ class ImageClassifier(nn.Module):
         layers += [nn.Linear(head_spec.hidden, output_units(num_classes))]
         self.head = nn.Sequential(*layers)
         self.feature_size = feature_size
+        self.binary = output_units(num_classes) == 1  # one logit, sigmoid; a plain bool, so tracing never branches
 
     def features(self, x: torch.Tensor, lower_grad: bool = True, top_grad: bool = True,
                  lower: nn.Module | None = None, top: nn.Module | None = None) -> torch.Tensor:

@@ -6,11 +6,25 @@ import os
 from pathlib import Path
 
 
+APP_NAME = "catdog-gui"
+
+
 def cache_dir() -> Path:
-    """Caches that may be deleted at any time: ``$CATDOG_GUI_CACHE`` or the user's cache folder."""
+    """Caches that may be deleted at any time: ``$CATDOG_GUI_CACHE``, else the system's cache folder.
+
+    Returns
+    -------
+    Path
+        ``$CATDOG_GUI_CACHE`` if set; else on Linux ``$XDG_CACHE_HOME/catdog-gui`` or
+        ``~/.cache/catdog-gui``, on Windows ``%LOCALAPPDATA%\\catdog-gui\\Cache``, on macOS
+        ``~/Library/Caches/catdog-gui`` (platformdirs knows each system's place).
+    """
     if os.environ.get("CATDOG_GUI_CACHE"):
         return Path(os.environ["CATDOG_GUI_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "catdog-gui"
+    import platformdirs
+
+    # appauthor=False: no "author" folder above the app's on Windows (%LOCALAPPDATA%\catdog-gui\Cache).
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def default_runs_dir() -> Path:

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from dataclasses import dataclass, field
 
+from . import runfiles
 from .backbones import DEFAULT_BACKBONE, get_backbone
-from .datasets import SUBSETS
 from .errors import UserError
+from .names import (CLASS_WEIGHTS, DEFAULT_PRESET, DEFAULT_RECIPE, MONITORS, OPTIMIZERS, PRESETS,  # noqa: F401
+                    SCHEDULES, SUBSETS)
 from .paths import DEFAULT_PIXEL_CACHE_GB
 from .models import SCRATCH, HeadSpec
 from .preprocessing import FILL_MODES, Augmentation
+from .runfiles import SETTINGS_FILE, settings_values
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,7 @@ RECIPES: dict[str, Recipe] = {
                lecture_result="about 97% test (VGG16)", recommended=FINE_TUNING),
     )
 }
-DEFAULT_RECIPE = "feature-extraction"
-PRESETS = ("recommended", "lecture")
-DEFAULT_PRESET = "recommended"
-OPTIMIZERS = ("rmsprop", "adamw")
-SCHEDULES = ("constant", "cosine")
-MONITORS = ("accuracy", "loss")  # what picks the best epoch and stops early: validation accuracy or loss
-CLASS_WEIGHTS = ("auto", "on", "off")
+# DEFAULT_RECIPE, PRESETS, OPTIMIZERS, SCHEDULES, MONITORS and CLASS_WEIGHTS are in names.py (no torch).
 # "auto" weighs the classes (by the inverse of their share of the training photos) when the largest
 # class has more than this many times the photos of the smallest.
 IMBALANCE_RATIO = 3.0
@@ -122,6 +120,10 @@ class Settings:
     schedule: str = "constant"  # or "cosine": the learning rate falls to 0 over each phase
     monitor: str = "accuracy"
     class_weights: str = "auto"
+    # Training more (see core/lineage.py): the model file whose weights the run begins from, and the name of
+    # the run folder that model lies in (None for a model outside one). Older settings.json files lack them.
+    start_from: str | None = None
+    start_from_run: str | None = None
 
     @property
     def recipe(self) -> Recipe:
@@ -131,15 +133,35 @@ class Settings:
         return json.dumps(dataclasses.asdict(self), indent=2)
 
     @classmethod
-    def from_json(cls, text: str) -> "Settings":
-        values = json.loads(text)
+    def from_json(cls, text: str, source: str | os.PathLike = SETTINGS_FILE) -> "Settings":
+        """The settings in ``text`` (the format of a run folder's settings.json).
+
+        Raises
+        ------
+        UserError
+            Naming ``source`` and what is wrong: not JSON, not an object, an unknown setting, a missing
+            or wrongly typed value (see :func:`.runfiles.settings_values`).
+        """
+        values = settings_values(text, source)
         values["augmentation"] = Augmentation(**values.get("augmentation", {}))
         return cls(**values)
 
+    @classmethod
+    def read(cls, path: str | os.PathLike) -> "Settings":
+        """The settings in the file at ``path``; a UserError naming it if it cannot be read or used."""
+        return cls.from_json(runfiles.read_text(path), path)
 
-def resolve_settings(data: str, strategy: str = DEFAULT_RECIPE, preset: str | None = None, **overrides) -> Settings:
+
+def resolve_settings(data: str, strategy: str | None = DEFAULT_RECIPE, preset: str | None = None,
+                     **overrides) -> Settings:
     """The recipe's values of ``preset`` (default: recommended) with ``overrides`` (``None`` values are
-    ignored), checked for sense."""
+    ignored), checked for sense. With ``start_from`` (a model file) the run trains that model more:
+    ``strategy`` None then means the model's, and its backbone and image size are the defaults."""
+    if overrides.get("start_from"):
+        from .lineage import parent_overrides
+
+        strategy, overrides = parent_overrides(overrides["start_from"], strategy, overrides)
+    strategy = strategy or DEFAULT_RECIPE
     if strategy not in RECIPES:
         raise UserError(f"unknown strategy '{strategy}'; choose one of {', '.join(RECIPES)}")
     preset = preset or DEFAULT_PRESET

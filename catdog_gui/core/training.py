@@ -45,6 +45,8 @@ from .datasets import Dataset, load_dataset
 from .device import (autocast, configure_runtime, describe_device, is_out_of_memory, map_in_batches,
                      pick_device, release_cached_memory, resolve_precision)
 from .errors import DataError, UserError
+from .lineage import (Parent, base_weights_id, check_classes, check_fits, load_parent_weights, read_parent,
+                      recording_parent)
 from .store import StoredRows, as_positions, content_digests, feature_store, pixel_store
 from .images import Skipped, UnusableImage, load_pixels
 from .modelfile import model_info, save_model, write_atomically
@@ -208,7 +210,7 @@ class Training:
     """One training run. Create it with settings (a new run) or with :meth:`resume` (an old one)."""
 
     def __init__(self, settings: Settings, runs_dir: str | Path | None = None, run_dir: str | Path | None = None):
-        self.settings = settings
+        self.settings = recording_parent(settings)
         self.run_dir = Path(run_dir) if run_dir else _new_run_dir(Path(runs_dir or default_runs_dir()), settings)
         self._stop = threading.Event()
         self._running = threading.Event()
@@ -221,10 +223,10 @@ class Training:
     def resume(cls, run_dir: str | Path) -> "Training":
         """Continue an interrupted run from its last completed epoch."""
         run_dir = Path(run_dir)
-        try:
-            settings = Settings.from_json((run_dir / "settings.json").read_text())
-        except (OSError, ValueError, TypeError, AttributeError) as error:  # AttributeError: JSON of another shape
-            raise UserError(f"{run_dir}: not a run folder that can be resumed ({error})") from None
+        settings_file = run_dir / "settings.json"
+        if not settings_file.is_file():
+            raise UserError(f"{run_dir}: not a run folder that can be resumed (it has no settings.json)")
+        settings = Settings.read(settings_file)  # a damaged file: a UserError that names it and says why
         if not can_resume(run_dir) and (run_dir / "metrics.csv").exists():
             raise UserError(f"{run_dir}: this run has finished; there is nothing to continue")
         status = runstatus.read_status(run_dir)
@@ -296,6 +298,7 @@ class Training:
         self.precision = resolve_precision(self.device, s.precision)
         dataset = load_dataset(s.data, seed=s.seed, subset=s.subset)
         self.dataset = dataset
+        parent = self._parent(dataset.classes)  # refused before there is a run folder
         # Under torchrun rank 0 names the run folder and alone writes it; the others only agree on its name.
         self.run_dir = Path(distributed.broadcast_object(str(self.run_dir)))
         if distributed.is_main():
@@ -303,7 +306,7 @@ class Training:
             self._status(runstatus.mark_running)
             write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
 
-        model, weights_id = self._build_model(dataset)
+        model, weights_id = self._build_model(dataset, parent)
         if distributed.launched():  # the same weights everywhere, but each process its own dropout
             torch.manual_seed(s.seed + distributed.rank())
         recipe = s.recipe
@@ -403,12 +406,26 @@ class Training:
         phases.append(_Phase("fine-tuning", "Fine-tuning the top block", s.epochs, s.fine_tune_lr, train_top=True))
         return [p for p in phases if p.epochs > 0]
 
-    def _build_model(self, dataset: Dataset) -> tuple[ImageClassifier, str]:
+    def _parent(self, classes: list[str]) -> Parent | None:
+        """The model this run starts from (None for a run from scratch or ImageNet), checked against the
+        run's settings and classes (see core/lineage.py)."""
+        s = self.settings
+        if not s.start_from:
+            return None
+        parent = read_parent(s.start_from)
+        check_fits(parent, s.strategy, s.backbone, s.image_size)
+        check_classes(parent, classes)
+        return parent
+
+    def _build_model(self, dataset: Dataset, parent: Parent | None = None) -> tuple[ImageClassifier, str]:
         s = self.settings
         state_dict, weights_id = None, "random"
-        if s.recipe.pretrained:
+        if s.recipe.pretrained and parent is None:
             state_dict, weights_id = pretrained_state_dict(get_backbone(s.backbone), s.weights_file)
         model = build_classifier(s.backbone, len(dataset.classes), s.recipe.head, s.image_size, state_dict)
+        if parent is not None:  # every weight from the parent, the base's too (it may have been fine-tuned)
+            load_parent_weights(model, parent, dataset.classes)
+            weights_id = base_weights_id(parent)
         return model.to(self.device, memory_format=torch.channels_last), weights_id
 
     def _read_pixels(self, dataset: Dataset) -> Iterator[Record]:

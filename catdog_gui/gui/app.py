@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
-from .settings import APPLICATION, ORGANISATION
+from . import i18n
+from .settings import APPLICATION, ORGANISATION, open_settings
 
 DESKTOP_FILE_NAME = "catdog-gui"  # the installed .desktop entry, which Wayland matches windows to
 
@@ -19,7 +20,8 @@ def icon_path() -> Path:
 
 
 def make_application(argv: list[str] | None = None):
-    """The QApplication (made once), named so that settings land in the app's own place."""
+    """The QApplication (made once), named so that settings land in the app's own place, speaking the
+    user's language (see :mod:`~catdog_gui.gui.i18n`)."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -32,6 +34,8 @@ def make_application(argv: list[str] | None = None):
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(icon_path())))
+    if i18n.language_in_use() is None:  # once, before any window: widgets take their texts when made
+        i18n.use_language(i18n.chosen_language(open_settings()))
     return app
 
 

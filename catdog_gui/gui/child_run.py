@@ -16,6 +16,8 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from . import i18n
+
 STOP_GRACE_MS = 5000  # after terminate(), kill() a child still there this much later
 KEPT_LINES = 40  # the end of the child's standard error, the details of a failure
 CLI_PREFIX = "catdog-gui: "  # how the command line starts its one-line messages
@@ -131,12 +133,14 @@ class ChildRun(QObject):
         code = exit_code if exit_status == QProcess.ExitStatus.NormalExit else -1
         message = ""
         if code != 0 and not self.stopping:
-            message = last_error_line(self.lines) or f"the training process ended with exit status {code}"
+            # The command line's own message stays in English, as it wrote it.
+            message = last_error_line(self.lines) or i18n.fill(
+                self.tr("the training process ended with exit status %1"), code)
         self._end(code, message)
 
     def _on_process_error_occurred(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:  # no finished() follows
-            self._end(-1, f"the training process could not start: {self.process.errorString()}")
+            self._end(-1, i18n.fill(self.tr("the training process could not start: %1"), self.process.errorString()))
 
     def _end(self, code: int, message: str) -> None:
         if self._settings_file is not None:  # every process has read it by now

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,23 +32,63 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import colours, i18n
 from .settings import Setting
-from .widgets import VALUE_ROLE, Banner, ThumbnailGrid, describe_error, page_header
+from .widgets import VALUE_ROLE, Banner, DropZone, ThumbnailGrid, describe_error, mute, page_header
 from .worker import GeneratorWorker
 
+# Translated where shown (QCoreApplication.translate("data_panel", ...)); %1 is the split's fractions.
 LAYOUT_TEXT = {
-    "lecture": "train / validation / test folders, one folder per class inside each (the lecture's layout)",
-    "class-folders": "one folder per class, not split yet: it is split {fractions} for each class when "
-                     "training (or make a split copy now)",
-    "flat": "a flat folder whose file names start with the class (cat.12.jpg): labels come from the names; it "
-            "is split {fractions} for each class when training (or make a split copy now)",
+    "lecture": QT_TRANSLATE_NOOP("data_panel", "train / validation / test folders, one folder per class inside "
+                                               "each (the lecture's layout)"),
+    "class-folders": QT_TRANSLATE_NOOP("data_panel", "one folder per class, not split yet: it is split %1 for "
+                                                     "each class when training (or make a split copy now)"),
+    "flat": QT_TRANSLATE_NOOP("data_panel", "a flat folder whose file names start with the class (cat.12.jpg): "
+                                            "labels come from the names; it is split %1 for each class when "
+                                            "training (or make a split copy now)"),
 }
 SAMPLES_PER_CLASS = 12
 IMBALANCE_RATIO = 1.5
-SPLIT_TITLES = {"train": "Training", "validation": "Validation", "test": "Test"}
-ALL_TITLE = "All"
+SPLIT_TITLES = {"train": QT_TRANSLATE_NOOP("data_panel", "Training"),
+                "validation": QT_TRANSLATE_NOOP("data_panel", "Validation"),
+                "test": QT_TRANSLATE_NOOP("data_panel", "Test")}
+ALL_TITLE = QT_TRANSLATE_NOOP("data_panel", "All")
 SUBSET_IDS = {"all": 0, "lecture": 1}  # the radio buttons' ids in their group
-_SET_ASIDE = re.compile(r"\(\+(\d+) set aside\)")
+# A count cell keeps its numbers as item data (its text is written as the language writes numbers).
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 20  # past widgets.py's roles (VALUE_ROLE is the bar's share)
+SET_ASIDE_ROLE = Qt.ItemDataRole.UserRole + 21
+# Why a file is left out, as core/images.py and core/datasets.py say it (English there, for the command
+# line); registered here for lupdate and translated where shown (tests/test_gui_panel_texts.py checks
+# that core still says each). Reasons with a file's details in them stay as core says them.
+SKIP_REASONS = (
+    QT_TRANSLATE_NOOP("data_panel", "system file"),
+    QT_TRANSLATE_NOOP("data_panel", "hidden file"),
+    QT_TRANSLATE_NOOP("data_panel", "broken link or link loop"),
+    QT_TRANSLATE_NOOP("data_panel", "not a regular file (a device, pipe or socket)"),
+    QT_TRANSLATE_NOOP("data_panel", "a link to a folder; not followed"),
+    QT_TRANSLATE_NOOP("data_panel", "not inside a class folder"),
+    QT_TRANSLATE_NOOP("data_panel", "not inside train/, validation/ or test/"),
+    QT_TRANSLATE_NOOP("data_panel", "name does not start with a class, like 'cat.123.jpg'"),
+    QT_TRANSLATE_NOOP("data_panel", "empty file (0 bytes)"),
+    QT_TRANSLATE_NOOP("data_panel", "permission denied"),
+    QT_TRANSLATE_NOOP("data_panel", "is a folder, not a file"),
+    QT_TRANSLATE_NOOP("data_panel", "file not found (moved or deleted?)"),
+    QT_TRANSLATE_NOOP("data_panel", "not an image, or a format this app cannot read"),
+    QT_TRANSLATE_NOOP("data_panel", "truncated or damaged image data (the bottom of the picture is missing)"),
+    QT_TRANSLATE_NOOP("data_panel", "truncated or damaged image data"),
+    QT_TRANSLATE_NOOP("data_panel", "too large to decode in the memory available"),
+    QT_TRANSLATE_NOOP("data_panel", "no extension"),  # in "not a supported image type (no extension); ..."
+)
+# Reasons with a detail in them: core's pattern, and the text it becomes (%1: the detail).
+_SKIP_PATTERNS = (
+    (re.compile(r"^not a supported image type \((.*)\); use JPEG, PNG, BMP, GIF, WebP or TIFF$"),
+     QT_TRANSLATE_NOOP("data_panel", "not a supported image type (%1); use JPEG, PNG, BMP, GIF, WebP or TIFF")),
+    (re.compile(r"^class '(.*)' is not in train/; ignored$"),
+     QT_TRANSLATE_NOOP("data_panel", "class '%1' is not in train/; ignored")),
+    (re.compile(r"^(.*); ignored$"), QT_TRANSLATE_NOOP("data_panel", "%1; ignored")),
+)
+# core/datasets.py's Dataset.unused_reason: "set aside: <by> uses <n> train, <n> validation and <n> test ...".
+_SET_ASIDE_REASON = re.compile(r"^set aside: (.+) uses (\d+) train, (\d+) validation and (\d+) test photos per class$")
 
 
 def load(folder: str, seed: int = 0, subset: str = "all"):
@@ -76,9 +116,12 @@ def subset_choice_texts(dataset) -> tuple[str, str]:
     from ..core.datasets import LECTURE_COUNTS, subset_sizes
 
     sizes = subset_sizes(dataset)
-    train, validation, test = LECTURE_COUNTS
-    return (f"Use every photo ({sizes['all']})",
-            f"Use the lecture's subset: {train}/{validation}/{test} per class ({sizes['lecture']} photos)")
+    train, validation, test = (i18n.format_number(count) for count in LECTURE_COUNTS)
+    every = QCoreApplication.translate("data_panel", "Use &every photo (%1)")
+    # Never a single photo (two classes at least): no plural forms needed.
+    lecture = QCoreApplication.translate("data_panel", "Use the &lecture's subset: %1/%2/%3 per class (%4 photos)")
+    return (i18n.fill(every, i18n.format_number(sizes["all"])),
+            i18n.fill(lecture, train, validation, test, i18n.format_number(sizes["lecture"])))
 
 
 def set_aside_text(dataset) -> str:
@@ -88,10 +131,46 @@ def set_aside_text(dataset) -> str:
     total = dataset.unused_total()
     if not total:
         return ""
-    where = (" The folder is not split yet, so they are counted in the All column only."
-             if UNSPLIT in dataset.unused else "")
-    return (f"{total} photos are {dataset.unused_reason}.{where} Choose “Use every photo” above to "
-            "train on them too.")
+    # A plural (%Ln: the count as the language writes it): the catalogues hold the singular too; the English
+    # source keeps the words the window always showed.
+    text = i18n.fill(QCoreApplication.translate("data_panel", "%Ln photos are set aside: %1.", None, total),
+                     set_aside_reason_text(dataset.unused_reason))
+    if UNSPLIT in dataset.unused:
+        text += " " + QCoreApplication.translate(
+            "data_panel", "The folder is not split yet, so they are counted in the All column only.")
+    return text + " " + QCoreApplication.translate("data_panel",
+                                                   "Choose “Use every photo” above to train on them too.")
+
+
+def set_aside_reason_text(reason: str) -> str:
+    """Why photos are set aside (core's ``Dataset.unused_reason``), in the language in use."""
+    found = _SET_ASIDE_REASON.match(reason)
+    if found is None:
+        return reason
+    by, counts = found.group(1), [i18n.format_number(int(n)) for n in found.group(2, 3, 4)]
+    if by == "the lecture's subset":
+        text = QCoreApplication.translate(
+            "data_panel", "the lecture's subset uses %1 train, %2 validation and %3 test photos per class")
+    else:
+        text = QCoreApplication.translate(
+            "data_panel", "the split uses %1 train, %2 validation and %3 test photos per class")
+    return i18n.fill(text, *counts)
+
+
+def skip_reason_text(reason: str) -> str:
+    """Why a file is left out (as core says it), in the language in use where its words are known."""
+    if reason in SKIP_REASONS:
+        return _translate(reason)
+    for pattern, text in _SKIP_PATTERNS:
+        found = pattern.match(reason)
+        if found:
+            return i18n.fill(_translate(text), skip_reason_text(found.group(1)))
+    return reason
+
+
+def _translate(text: str) -> str:
+    """``text``, marked with QT_TRANSLATE_NOOP in this module's context, in the language in use."""
+    return QCoreApplication.translate("data_panel", text)
 
 
 def make_split(source: str, out: str, counts: tuple[int, int, int], seed: int) -> str:
@@ -112,9 +191,11 @@ def imbalance_warning(counts: dict[str, dict[str, int]]) -> str:
     ratio = train[most] / train[least]
     if ratio < IMBALANCE_RATIO:
         return ""
-    return (f"The classes are unbalanced: '{most}' has {ratio:.1f}× as many training images as '{least}' "
-            f"({train[most]} vs {train[least]}). Accuracy can look good by favouring '{most}'; compare the "
-            "per-class accuracies after training.")
+    text = QCoreApplication.translate(
+        "data_panel", "The classes are unbalanced: '%1' has %2× as many training images as '%3' (%4 vs %5). "
+                      "Accuracy can look good by favouring '%1'; compare the per-class accuracies after training.")
+    return i18n.fill(text, most, i18n.format_number(ratio, 1), least, i18n.format_number(train[most]),
+                     i18n.format_number(train[least]))
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -130,9 +211,9 @@ class CountDelegate(QStyledItemDelegate):
         bar = QRect(rect)
         bar.setWidth(round(rect.width() * float(share)))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#cfe2f3"))
+        painter.setBrush(colours.count_bar(option.palette))
         painter.drawRect(bar)
-        painter.setPen(QColor("#111111"))
+        painter.setPen(colours.bar_text(option.palette))
         painter.drawText(rect.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          index.data(Qt.ItemDataRole.DisplayRole))
         painter.restore()
@@ -143,12 +224,11 @@ class SplitDialog(QDialog):
 
     def __init__(self, source: str, smallest_class: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Split into train / validation / test")
+        self.setWindowTitle(self.tr("Split into train / validation / test"))
         layout = QVBoxLayout(self)
-        text = QLabel(
-            f"Makes a new folder with train/, validation/ and test/ (links to your photos, no copies where the "
-            f"disk allows). The smallest class has {smallest_class} images; counts are per class."
-        )
+        text = QLabel(self.tr("Makes a new folder with train/, validation/ and test/ (links to your photos, no copies "
+                              "where the disk allows). The smallest class has %Ln images; counts are per class.",
+                              "", smallest_class))
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
@@ -156,25 +236,27 @@ class SplitDialog(QDialog):
         defaults = (1000, 500, 500) if lecture else (
             smallest_class - 2 * round(smallest_class * 0.15), round(smallest_class * 0.15), round(smallest_class * 0.15))
         self.spins = []
-        for name, value in zip(("Training", "Validation", "Test"), defaults):
+        titles = (self.tr("Training images per class:"), self.tr("Validation images per class:"),
+                  self.tr("Test images per class:"))
+        for title, value in zip(titles, defaults):
             spin = QSpinBox()
             spin.setRange(0, max(1, smallest_class))
             spin.setValue(max(0, value))
-            form.addRow(f"{name} images per class:", spin)
+            form.addRow(title, spin)
             self.spins.append(spin)
         self.seed = QSpinBox()
         self.seed.setRange(0, 1_000_000)
-        form.addRow("Shuffle seed:", self.seed)
+        form.addRow(self.tr("Shuffle seed:"), self.seed)
         row = QHBoxLayout()
         self.out = QLineEdit(str(Path(source).with_name(Path(source).name + "-split")))
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("&Browse…"))
         browse.clicked.connect(self._on_browse_clicked)
         row.addWidget(self.out, 1)
         row.addWidget(browse)
-        form.addRow("New folder:", row)
+        form.addRow(self.tr("New folder:"), row)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make the split")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Make the &split"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -183,7 +265,7 @@ class SplitDialog(QDialog):
         return tuple(spin.value() for spin in self.spins)
 
     def _on_browse_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Parent folder for the split copy")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Parent folder for the split copy"))
         if folder:
             self.out.setText(str(Path(folder) / Path(self.out.text()).name))
 
@@ -221,19 +303,19 @@ class DataPanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(page_header(
-            "1  Your photos",
-            "Choose a folder of photos (or drop one on the window). It may hold train/, validation/ and test/ "
-            "folders, one folder per class, or files named like cat.12.jpg.",
+            self.tr("1  Your photos"),
+            self.tr("Choose a folder of photos (or drop one on the window). It may hold train/, validation/ and "
+                    "test/ folders, one folder per class, or files named like cat.12.jpg."),
         ))
         row = QHBoxLayout()
-        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button = QPushButton(self.tr("&Choose folder…"))
         self.choose_button.setDefault(True)
         self.choose_button.clicked.connect(self._on_choose_clicked)
         row.addWidget(self.choose_button)
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.folder_label, 1)
-        self.split_button = QPushButton("Split into train/validation/test…")
+        self.split_button = QPushButton(self.tr("Split into train/&validation/test…"))
         self.split_button.clicked.connect(self._on_split_clicked)
         row.addWidget(self.split_button)
         layout.addLayout(row)
@@ -247,27 +329,17 @@ class DataPanel(QWidget):
         layout.addWidget(self._build_subset_choice())
 
         self.pages = QStackedWidget()
-        self.empty_page = QLabel(
-            "<p style='font-size:16pt'>Drop a folder of photos here, or click <b>Choose folder…</b></p>"
-            "<p>Any of these layouts works:</p>"
-            "<table align='center' cellspacing='12'><tr>"
-            "<td><pre>photos/\n  train/\n    cats/\n    dogs/\n  validation/\n    …\n  test/\n    …</pre></td>"
-            "<td><pre>photos/\n  cats/\n    a.jpg …\n  dogs/\n    b.jpg …</pre></td>"
-            "<td><pre>photos/\n  cat.1.jpg\n  cat.2.jpg\n  dog.1.jpg\n  …</pre></td>"
-            "</tr><tr><td>split already</td><td>one folder per class</td><td>class in the file name</td></tr>"
-            "</table>")
-        self.empty_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_page.setStyleSheet(
-            "QLabel { border: 2px dashed #9aa7b5; border-radius: 10px; color: #4a5560; }")
+        self.empty_page = DropZone(self._empty_page_html())
         self.pages.addWidget(self.empty_page)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        counts_box = QGroupBox("Images per class")
+        counts_box = QGroupBox(self.tr("&Images per class"))  # Alt+I: to the table
         counts_layout = QVBoxLayout(counts_box)
         self.counts_table = QTableWidget()
+        self.counts_table.setAccessibleName(self.tr("Images per class"))
         self.counts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.counts_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.counts_table.setItemDelegate(CountDelegate(self.counts_table))
@@ -276,35 +348,37 @@ class DataPanel(QWidget):
         self.counts_table.verticalHeader().setDefaultSectionSize(26)
         self.counts_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         counts_layout.addWidget(self.counts_table)
-        self.counts_note = QLabel("Bar length: share of the largest class in the same column.")
-        self.counts_note.setStyleSheet("color: #555;")
+        self.counts_note = QLabel(self.tr("Bar length: share of the largest class in the same column."))
+        mute(self.counts_note)
         counts_layout.addWidget(self.counts_note)
         self.set_aside_note = QLabel()
         self.set_aside_note.setWordWrap(True)
         self.set_aside_note.hide()
         counts_layout.addWidget(self.set_aside_note)
         left_layout.addWidget(counts_box, 0)
-        self.skipped_box = QGroupBox("Files left out")
+        self.skipped_box = QGroupBox(self.tr("Files left &out"))
         skipped_layout = QVBoxLayout(self.skipped_box)
         self.skipped_table = QTableWidget(0, 2)
-        self.skipped_table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.skipped_table.setAccessibleName(self.tr("Files left out"))
+        self.skipped_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.skipped_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.skipped_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.skipped_table.horizontalHeader().setStretchLastSection(True)
         self.skipped_table.verticalHeader().hide()
         self.skipped_table.setWordWrap(True)
         skipped_layout.addWidget(self.skipped_table)
-        self.no_skipped = QLabel("None: every file in the folder can be used.")
-        self.no_skipped.setStyleSheet("color: #555;")
+        self.no_skipped = QLabel(self.tr("None: every file in the folder can be used."))
+        mute(self.no_skipped)
         self.no_skipped.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.no_skipped.hide()
         skipped_layout.addWidget(self.no_skipped, 1)
         left_layout.addWidget(self.skipped_box, 1)
         splitter.addWidget(left)
 
-        thumbs_box = QGroupBox("Sample training photos")
+        thumbs_box = QGroupBox(self.tr("Sample training &photos"))
         thumbs_layout = QVBoxLayout(thumbs_box)
         self.thumbnails = ThumbnailGrid(96)
+        self.thumbnails.setAccessibleName(self.tr("Sample training photos"))
         thumbs_layout.addWidget(self.thumbnails)
         splitter.addWidget(thumbs_box)
         splitter.setStretchFactor(0, 1)
@@ -314,12 +388,26 @@ class DataPanel(QWidget):
         self.content_page = splitter
         layout.addWidget(self.pages, 1)
 
+    def _empty_page_html(self) -> str:
+        """Before a folder is chosen: where to drop one, and the three layouts (folder names as they are)."""
+        choose = self.choose_button.text().replace("&", "")
+        return (
+            "<p style='font-size:16pt'>"
+            + i18n.fill(self.tr("Drop a folder of photos here, or click <b>%1</b>"), choose) + "</p>"
+            "<p>" + self.tr("Any of these layouts works:") + "</p>"
+            "<table align='center' cellspacing='12'><tr>"
+            "<td><pre>photos/\n  train/\n    cats/\n    dogs/\n  validation/\n    …\n  test/\n    …</pre></td>"
+            "<td><pre>photos/\n  cats/\n    a.jpg …\n  dogs/\n    b.jpg …</pre></td>"
+            "<td><pre>photos/\n  cat.1.jpg\n  cat.2.jpg\n  dog.1.jpg\n  …</pre></td>"
+            "</tr><tr><td>" + self.tr("split already") + "</td><td>" + self.tr("one folder per class") + "</td><td>"
+            + self.tr("class in the file name") + "</td></tr></table>")
+
     def _build_subset_choice(self) -> QGroupBox:
         """Every photo, or the lecture's subset: shown when the folder has more photos than the subset."""
-        self.subset_box = QGroupBox("Photos to train on")
+        self.subset_box = QGroupBox(self.tr("Photos to train on"))
         row = QHBoxLayout(self.subset_box)
-        self.every_photo_button = QRadioButton("Use every photo")
-        self.lecture_subset_button = QRadioButton("Use the lecture's subset")
+        self.every_photo_button = QRadioButton(self.tr("Use &every photo"))
+        self.lecture_subset_button = QRadioButton(self.tr("Use the &lecture's subset"))
         self.subset_buttons = QButtonGroup(self)
         for subset, button in (("all", self.every_photo_button), ("lecture", self.lecture_subset_button)):
             self.subset_buttons.addButton(button, SUBSET_IDS[subset])
@@ -336,10 +424,11 @@ class DataPanel(QWidget):
         """Scan ``folder`` in the background; ``dataset_loaded`` or ``dataset_failed`` follows."""
         folder = str(folder)
         if self._locked:
-            self.banner.show_message("The photos cannot change while a run trains on them; stop it first.", "info")
+            self.banner.show_message(self.tr("The photos cannot change while a run trains on them; stop it first."),
+                                     "info")
             return
         self.banner.hide()
-        self.folder_label.setText(f"Reading {folder} …")
+        self.folder_label.setText(i18n.fill(self.tr("Reading %1 …"), folder))
         self._set_busy(True)
         worker = GeneratorWorker(load, folder, seed, self.subset, name="scan dataset")
         worker.returned.connect(self._on_returned)
@@ -350,7 +439,7 @@ class DataPanel(QWidget):
 
     def _on_choose_clicked(self) -> None:
         start = self.last_folder or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder of photos", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder of photos"), start)
         if folder:
             self.open_folder(folder)
 
@@ -379,7 +468,7 @@ class DataPanel(QWidget):
         if self.dataset is None:
             return
         self._set_busy(True)
-        self.folder_label.setText(f"Writing the split to {out} …")
+        self.folder_label.setText(i18n.fill(self.tr("Writing the split to %1 …"), out))
         worker = GeneratorWorker(make_split, self.dataset.root, out, counts, seed, name="split dataset")
         worker.returned.connect(self._on_split_returned)
         worker.errored.connect(self._on_errored)
@@ -407,7 +496,7 @@ class DataPanel(QWidget):
             return
         message = describe_error(error)
         self.banner.show_message(message, "error")
-        self.folder_label.setText(self.dataset.root if self.dataset else "No folder chosen yet.")
+        self.folder_label.setText(self.dataset.root if self.dataset else self.tr("No folder chosen yet."))
         if self.dataset is not None:
             self._show_subset_choice(self.dataset)  # the choice shown is the one still in use
         self.dataset_failed.emit(message)
@@ -438,12 +527,12 @@ class DataPanel(QWidget):
     # ---- showing
 
     def _show_empty(self) -> None:
-        self.folder_label.setText("No folder chosen yet.")
+        self.folder_label.setText(self.tr("No folder chosen yet."))
         self.layout_label.setText("")
         self.counts_table.clear()
         self.counts_table.setRowCount(0)
         self.counts_table.setColumnCount(0)
-        self.skipped_box.setTitle("Files left out")
+        self.skipped_box.setTitle(self.tr("Files left &out"))
         self.subset_box.hide()
         self.set_aside_note.hide()
         self.pages.setCurrentWidget(self.empty_page)
@@ -454,14 +543,8 @@ class DataPanel(QWidget):
         self.folder_label.setText(dataset.root)
         self.folder_label.setToolTip(dataset.root)
         total = sum(sum(row.values()) for row in counts.values())  # what a run on this folder uses
-        fractions = "70 / 15 / 15 %"
-        layout_text = LAYOUT_TEXT[dataset.layout].format(fractions=fractions)
         aside = dataset.unused_total()
-        self.layout_label.setText(
-            f"<b>Layout:</b> {layout_text}.<br><b>{total}</b> usable images in <b>{len(dataset.classes)}</b> "
-            f"classes: {', '.join(dataset.classes)}."
-            + (f" <b>{aside}</b> more are set aside (see below)." if aside else "")
-        )
+        self.layout_label.setText(self._layout_html(dataset, total, aside))
         warning = imbalance_warning(counts)
         if warning:
             self.imbalance.show_message(warning, "warning")
@@ -475,6 +558,17 @@ class DataPanel(QWidget):
         self._show_samples(dataset)
         self.pages.setCurrentWidget(self.content_page)
         self._set_busy(False)
+
+    def _layout_html(self, dataset, total: int, aside: int) -> str:
+        """The folder's layout, the photos used and the classes; the photos set aside, if any."""
+        layout_text = i18n.fill(_translate(LAYOUT_TEXT[dataset.layout]), "70 / 15 / 15 %")
+        # Two classes at least, so never a single photo or class: no plural forms needed.
+        text = (i18n.fill(self.tr("<b>Layout:</b> %1."), layout_text) + "<br>"
+                + i18n.fill(self.tr("<b>%1</b> usable images in <b>%2</b> classes: %3."), i18n.format_number(total),
+                            i18n.format_number(len(dataset.classes)), ", ".join(dataset.classes)))
+        if aside:
+            text += " " + self.tr("<b>%Ln</b> more are set aside (see below).", "", aside)
+        return text
 
     def _show_subset_choice(self, dataset) -> None:
         from ..core.datasets import subset_offered
@@ -497,8 +591,9 @@ class DataPanel(QWidget):
         table.clear()
         table.setRowCount(len(classes) + 1)
         table.setColumnCount(len(splits) + 1)
-        table.setHorizontalHeaderLabels([SPLIT_TITLES[s] for s in splits] + [ALL_TITLE])
-        table.setVerticalHeaderLabels(list(classes) + ["Total"])
+        table.setHorizontalHeaderLabels([_translate(SPLIT_TITLES[s]) for s in splits] + [_translate(ALL_TITLE)])
+        table.setVerticalHeaderLabels(list(classes) + [self.tr("Total")])
+        self._count_columns, self._count_rows = [*splits, "all"], list(classes)
         columns = [[counts[s][c] for c in classes] for s in splits]
         columns.append([sum(counts[s][c] for s in splits) for c in classes])
         aside = [[unused.get(s, {}).get(c, 0) for c in classes] for s in splits]
@@ -506,11 +601,11 @@ class DataPanel(QWidget):
         for column, (values, set_aside) in enumerate(zip(columns, aside)):
             top = max(values) or 1
             for row, (value, extra) in enumerate(zip(values, set_aside)):
-                item = QTableWidgetItem(_count_text(value, extra))
+                item = _count_item(value, extra)
                 item.setData(VALUE_ROLE, value / top)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-            total = QTableWidgetItem(_count_text(sum(values), sum(set_aside)))
+            total = _count_item(sum(values), sum(set_aside))
             # Columns with "(+N set aside)" as wide as their text; the others share the rest.
             mode = QHeaderView.ResizeMode.ResizeToContents if any(set_aside) else QHeaderView.ResizeMode.Stretch
             table.horizontalHeader().setSectionResizeMode(column, mode)
@@ -525,20 +620,15 @@ class DataPanel(QWidget):
                              + 2 * table.frameWidth() + 2)
 
     def count_of(self, split: str, class_name: str) -> int:
-        """The count shown for ``class_name`` in ``split`` (what the user sees in the table)."""
-        return int(self._count_item(split, class_name).text().split()[0])
+        """The count shown for ``class_name`` in ``split`` (``"all"``: the All column)."""
+        return self._count_cell(split, class_name).data(COUNT_ROLE)
 
     def set_aside_of(self, split: str, class_name: str) -> int:
         """The photos shown as set aside for ``class_name`` in ``split`` (``"all"``: the All column)."""
-        found = _SET_ASIDE.search(self._count_item(split, class_name).text())
-        return int(found.group(1)) if found else 0
+        return self._count_cell(split, class_name).data(SET_ASIDE_ROLE)
 
-    def _count_item(self, split: str, class_name: str) -> QTableWidgetItem:
-        table = self.counts_table
-        titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-        rows = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
-        title = ALL_TITLE if split == "all" else SPLIT_TITLES.get(split, split)
-        return table.item(rows.index(class_name), titles.index(title))
+    def _count_cell(self, split: str, class_name: str) -> QTableWidgetItem:
+        return self.counts_table.item(self._count_rows.index(class_name), self._count_columns.index(split))
 
     def add_skipped(self, root: str, skipped) -> None:
         """List files that a run on this folder could not use: damaged files are found only when a run
@@ -552,7 +642,8 @@ class DataPanel(QWidget):
             self._fill_skipped(self.dataset.skipped)
 
     def _fill_skipped(self, skipped) -> None:
-        self.skipped_box.setTitle(f"Files left out ({len(skipped)})" if skipped else "Files left out")
+        self.skipped_box.setTitle(i18n.fill(self.tr("Files left &out (%1)"), i18n.format_number(len(skipped)))
+                                  if skipped else self.tr("Files left &out"))
         self.skipped_table.setVisible(bool(skipped))
         self.no_skipped.setVisible(not skipped)
         table = self.skipped_table
@@ -564,8 +655,8 @@ class DataPanel(QWidget):
             cell = QTableWidgetItem(shown)
             cell.setToolTip(item.path)
             table.setItem(row, 0, cell)
-            reason = QTableWidgetItem(item.reason)
-            reason.setToolTip(item.reason)
+            reason = QTableWidgetItem(skip_reason_text(item.reason))
+            reason.setToolTip(reason.text())
             table.setItem(row, 1, reason)
         table.resizeColumnToContents(0)
         table.setColumnWidth(0, min(table.columnWidth(0), 260))
@@ -586,5 +677,14 @@ class DataPanel(QWidget):
         self.thumbnails.show_images(paths, captions)
 
 
-def _count_text(used: int, set_aside: int) -> str:
-    return f"{used} (+{set_aside} set aside)" if set_aside else str(used)
+def _count_item(used: int, set_aside: int) -> QTableWidgetItem:
+    """A cell of the counts table: the photos used, and those set aside in brackets; the numbers are
+    kept as item data (``COUNT_ROLE``, ``SET_ASIDE_ROLE``), the text is for reading."""
+    text = i18n.format_number(used)
+    if set_aside:
+        text = i18n.fill(QCoreApplication.translate("data_panel", "%1 (+%2 set aside)"), text,
+                         i18n.format_number(set_aside))
+    item = QTableWidgetItem(text)
+    item.setData(COUNT_ROLE, used)
+    item.setData(SET_ASIDE_ROLE, set_aside)
+    return item

@@ -7,10 +7,11 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, qVersion
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSettings, Qt, Signal, qVersion
+from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,20 +28,30 @@ from .data_panel import DataPanel
 from ..core.memory import share_one_malloc_arena
 from .engine import load_engine
 from .evaluation_panel import EvaluationPanel
+from .language_menu import LanguageMenu, restart_when_quitting
+from .notifier import RunNotifier
 from .predictor_panel import PredictorPanel, local_paths
 from .runs_panel import RunsPanel, latest_run_model
 from .settings import Setting, open_settings, restore_settings, store_settings
 from .strategy_panel import StrategyPanel
-from .training_panel import TrainingPanel
-from .widgets import describe_error
+from .training_panel import DEVICES, TrainingPanel, core_text
+from . import colours, i18n
+from .widgets import PaddedItemDelegate, describe_error
 from .worker import GeneratorWorker, stop_all_workers
 
 APP_NAME = "catdog-gui"
-STEPS = ("1  Photos", "2  Strategy", "3  Train", "4  Evaluate", "5  Classify", "6  Runs")
+# The steps' titles, translated where shown (see MainWindow.step_title).
+STEPS = (QT_TRANSLATE_NOOP("MainWindow", "Photos"), QT_TRANSLATE_NOOP("MainWindow", "Strategy"),
+         QT_TRANSLATE_NOOP("MainWindow", "Train"), QT_TRANSLATE_NOOP("MainWindow", "Evaluate"),
+         QT_TRANSLATE_NOOP("MainWindow", "Classify"), QT_TRANSLATE_NOOP("MainWindow", "Runs"))
 DATA, STRATEGY, TRAIN, EVALUATE, PREDICT, RUNS = range(6)
-EXPORT_FILTERS = {"ONNX (*.onnx)": "onnx", "TorchScript (*.pt)": "torchscript"}
-DEVICE_TOOLTIP = "Where training and predictions run"
-GPU_NOT_USABLE = "⚠ NVIDIA GPU not usable"  # the device label's marker; its tooltip says why
+# Keys that always work in the window; Ctrl+1 to Ctrl+6 go to the steps.
+START_KEY, PAUSE_KEY, STOP_KEY = "Ctrl+Return", "Ctrl+P", "Ctrl+."
+EXPORT_FILTERS = {"ONNX (*.onnx)": "onnx", "torch.export (*.pt2)": "pt2", "TorchScript (*.pt)": "torchscript"}
+EXPORT_SUFFIXES = {".onnx": "onnx", ".pt2": "pt2", ".pt": "torchscript", ".pth": "torchscript"}
+DEVICE_TOOLTIP = QT_TRANSLATE_NOOP("MainWindow", "Where training and predictions run")
+# The device label's marker; its tooltip says why.
+GPU_NOT_USABLE = QT_TRANSLATE_NOOP("MainWindow", "⚠ NVIDIA GPU not usable")
 VERSIONED_PACKAGES = ("PySide6-Essentials", "pyqtgraph", "torch", "torchvision", "timm", "numpy", "pillow",
                       "safetensors", "onnx")
 
@@ -49,6 +60,11 @@ def export_job(model_path: str, fmt: str, out: str) -> str:
     from ..core.export import export_model
 
     return str(export_model(model_path, fmt, out))
+
+
+def export_format(out: str, chosen_filter: str) -> str:
+    """The format to export to ``out``: its suffix says, else the save dialog's chosen filter, else ONNX."""
+    return EXPORT_SUFFIXES.get(Path(out).suffix.lower()) or EXPORT_FILTERS.get(chosen_filter, "onnx")
 
 
 def is_model_file(path: str) -> bool:
@@ -94,7 +110,8 @@ class MainWindow(QMainWindow):
         self.model_dialog: QFileDialog | None = None  # asks for a model when photos come without one
         self._paths_waiting: list[list[str]] = []  # photos and models to open once the engine is loaded
         self.ask_before_quitting = True  # whether closing during a run asks first (off for unattended use)
-        self.setWindowTitle("catdog-gui: teach the computer to tell your photos apart")
+        self.notifier = RunNotifier(self)  # says when a run ends, in case the user looks elsewhere
+        self.setWindowTitle(self.tr("catdog-gui: teach the computer to tell your photos apart"))
         self.setAcceptDrops(True)
         self._build()
         self._build_menu()
@@ -119,12 +136,17 @@ class MainWindow(QMainWindow):
         outer = QHBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 6)
         self.steps = QListWidget()
-        self.steps.addItems(list(STEPS))
-        self.steps.setFixedWidth(150)
-        self.steps.setStyleSheet(
-            "QListWidget { font-size: 11pt; border: none; background: #f4f6f8; }"
-            "QListWidget::item { padding: 10px 8px; }"
-            "QListWidget::item:selected { background: #1f77b4; color: white; }")
+        self.steps.addItems([self.step_title(index) for index in range(len(STEPS))])
+        self.steps.setAccessibleName(self.tr("Steps"))
+        for row in range(len(STEPS)):
+            self.steps.item(row).setData(Qt.ItemDataRole.AccessibleTextRole, self.step_name(row))
+        self.steps.setFrameShape(QFrame.Shape.NoFrame)
+        font = self.steps.font()
+        font.setPointSizeF(11)
+        self.steps.setFont(font)
+        self.steps.setItemDelegate(PaddedItemDelegate(8, 10, self.steps))
+        self.steps.setFixedWidth(self._steps_width())
+        colours.follow_palette(self.steps, self._apply_step_colours)
         outer.addWidget(self.steps)
         right = QVBoxLayout()
         self.stack = QStackedWidget()
@@ -133,11 +155,13 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         footer = QHBoxLayout()
         self.hint_label = QLabel()
-        self.hint_label.setStyleSheet("color: #174ea6;")
+        colours.follow_palette(self.hint_label, lambda palette: colours.set_text_colour(
+            self.hint_label, colours.accent_text(palette)))
         footer.addWidget(self.hint_label, 1)
-        self.back_button = QPushButton("← Back")
+        self.back_button = QPushButton(self.tr("← &Back"))
+        self.back_button.setAccessibleName(self.tr("Back"))  # the arrow is not read out
         self.back_button.clicked.connect(self._on_back_clicked)
-        self.next_button = QPushButton("Next →")
+        self.next_button = QPushButton(self.tr("&Next →"))
         self.next_button.clicked.connect(self._on_next_clicked)
         self.back_button.setMinimumWidth(100)
         self.next_button.setMinimumWidth(180)
@@ -147,21 +171,95 @@ class MainWindow(QMainWindow):
         outer.addLayout(right, 1)
         self.setCentralWidget(central)
 
-        self.device_label = QLabel("Device: detecting…")
-        self.device_label.setToolTip(DEVICE_TOOLTIP)
+        self.device_label = QLabel(self.tr("Device: detecting…"))
+        self.device_label.setToolTip(QCoreApplication.translate("MainWindow", DEVICE_TOOLTIP))
         self.statusBar().addPermanentWidget(self.device_label)
         self.resize(1280, 820)
 
+    def step_title(self, index: int) -> str:
+        """Step ``index``'s title as the step list shows it: ``"1  Photos"``."""
+        return f"{index + 1}  {QCoreApplication.translate('MainWindow', STEPS[index])}"
+
+    def step_name(self, index: int) -> str:
+        """Step ``index`` as read out by screen readers: ``"Step 1: Photos"``."""
+        return i18n.fill(self.tr("Step %1: %2"), index + 1, QCoreApplication.translate("MainWindow", STEPS[index]))
+
+    def _steps_width(self) -> int:
+        """The step list's width: 150 pixels, or room for the longest title where a language needs more."""
+        metrics = QFontMetrics(self.steps.font())
+        widest = max(metrics.horizontalAdvance(self.steps.item(row).text()) for row in range(self.steps.count()))
+        return max(150, widest + 2 * 8 + 24)  # the delegate's padding, the item's own margins
+
+    def _apply_step_colours(self, palette: QPalette) -> None:
+        """The step list as a column of its own, the step shown in the selection colours (kept when the
+        window is inactive, so that it always says where the user is)."""
+        own = self.steps.palette()
+        own.setColor(QPalette.ColorRole.Base, colours.sidebar_background(palette))
+        highlight, text = colours.selection_colours(palette)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            own.setColor(group, QPalette.ColorRole.Highlight, highlight)
+            own.setColor(group, QPalette.ColorRole.HighlightedText, text)
+        self.steps.setPalette(own)
+
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.open_dataset_action = self._action(file_menu, "Open &dataset…", QKeySequence.StandardKey.Open,
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_dataset_action = self._action(file_menu, self.tr("Open &dataset…"), QKeySequence.StandardKey.Open,
                                                 self._on_open_dataset_triggered)
-        self.open_model_action = self._action(file_menu, "Open &model…", "Ctrl+M", self._on_open_model_triggered)
-        self.export_action = self._action(file_menu, "&Export model…", "Ctrl+E", self._on_export_triggered)
+        self.open_model_action = self._action(file_menu, self.tr("Open &model…"), "Ctrl+M",
+                                              self._on_open_model_triggered)
+        self.export_action = self._action(file_menu, self.tr("&Export model…"), "Ctrl+E", self._on_export_triggered)
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self._on_quit_triggered)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = self._action(help_menu, "&About catdog-gui", None, self._on_about_triggered)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit,
+                                        self._on_quit_triggered)
+        self._build_go_menu()
+        self._build_training_menu()
+        self._build_settings_menu()
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = self._action(help_menu, self.tr("&About catdog-gui"), None, self._on_about_triggered)
+
+    def _build_go_menu(self) -> None:
+        """One entry per step, Ctrl+1 to Ctrl+6, checked at the step shown; the step list says the keys."""
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        group = QActionGroup(self)
+        self.step_actions = []
+        for index in range(len(STEPS)):  # the step's number is its mnemonic, in every language
+            action = self._action(go_menu, f"&{self.step_title(index)}", f"Ctrl+{index + 1}",
+                                  self._on_step_action_triggered)
+            action.setData(index)
+            action.setCheckable(True)
+            group.addAction(action)
+            self.step_actions.append(action)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            item = self.steps.item(index)
+            item.setToolTip(i18n.fill(self.tr("%1 (%2)", "a step, then its keyboard shortcut"),
+                                      self.step_name(index), keys))
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
+                         i18n.fill(self.tr("Keyboard shortcut %1"), keys))
+
+    def _build_training_menu(self) -> None:
+        """Start, Pause and Stop of step 3, enabled as its buttons are (see _on_training_controls_changed)."""
+        menu = self.menuBar().addMenu(self.tr("&Training"))
+        self.start_action = self._action(menu, self.tr("&Start training"), START_KEY, self._on_start_action_triggered)
+        self.pause_action = self._action(menu, self.tr("&Pause"), PAUSE_KEY, self._on_pause_action_triggered)
+        self.stop_action = self._action(menu, self.tr("St&op"), STOP_KEY, self._on_stop_action_triggered)
+        panel = self.training_panel
+        for action, button in ((self.start_action, panel.start_button), (self.pause_action, panel.pause_button),
+                               (self.stop_action, panel.stop_button)):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            shortcut = i18n.fill(self.tr("Keyboard shortcut: %1"), keys)
+            button.setToolTip("\n".join(filter(None, [button.toolTip(), shortcut])))
+
+    def _build_settings_menu(self) -> None:
+        """Settings ▸ Language: the language of the next start (see language_menu)."""
+        menu = self.menuBar().addMenu(self.tr("&Settings"))
+        self.language_menu = LanguageMenu(self.qsettings, self)
+        self.language_menu.restart_requested.connect(self._on_language_restart_requested)
+        menu.addMenu(self.language_menu)
+
+    def _on_language_restart_requested(self) -> None:
+        """Close as Quit does (a run asks first) and start again, in the language saved."""
+        if self.close():
+            restart_when_quitting()
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -180,10 +278,13 @@ class MainWindow(QMainWindow):
         self.training_panel.run_finished.connect(self._on_run_finished)
         self.training_panel.run_failed.connect(self._on_run_failed)
         self.training_panel.busy_changed.connect(self._on_busy_changed)
+        self.training_panel.controls_changed.connect(self._on_training_controls_changed)
+        self._on_training_controls_changed()  # the panel set its buttons before this connection
         self.predictor_panel.model_loaded.connect(self._on_model_loaded)
         self.runs_panel.model_opened.connect(self._on_run_model_opened)
         self.runs_panel.export_requested.connect(self._on_export_requested)
         self.runs_panel.resume_requested.connect(self._on_resume_requested)
+        self.runs_panel.train_more_requested.connect(self._on_train_more_requested)
         self.engine_loaded.connect(self._on_engine_loaded)
 
     # ---- settings
@@ -210,7 +311,7 @@ class MainWindow(QMainWindow):
     # ---- the engine
 
     def _load_engine(self) -> None:
-        self.statusBar().showMessage("Loading the training engine…")
+        self.statusBar().showMessage(self.tr("Loading the training engine…"))
         worker = GeneratorWorker(load_engine, name="load engine")
         worker.returned.connect(self._on_engine_returned)
         worker.errored.connect(self._on_engine_errored)
@@ -235,19 +336,23 @@ class MainWindow(QMainWindow):
 
     def _show_device(self, engine) -> None:
         """The device in the status bar; an NVIDIA GPU that cannot be used is marked, and said why."""
+        device = core_text(engine.device, DEVICES)  # "CPU (2 threads)" in the window's language
         if not engine.device_note:
-            self.device_label.setText(f"Device: {engine.device}")
-            self.statusBar().showMessage("Ready.", 3000)
+            self.device_label.setText(i18n.fill(self.tr("Device: %1"), device))
+            self.statusBar().showMessage(self.tr("Ready."), 3000)
             return
-        self.device_label.setText(f"Device: {engine.device} — {GPU_NOT_USABLE}")
-        self.device_label.setToolTip(f"{engine.device_note}\n\n{DEVICE_TOOLTIP}")
+        marker = QCoreApplication.translate("MainWindow", GPU_NOT_USABLE)
+        self.device_label.setText(i18n.fill(self.tr("Device: %1 — %2"), device, marker))
+        # The note comes from the core, in English: it names drivers and versions (see gpu_check).
+        tooltip = QCoreApplication.translate("MainWindow", DEVICE_TOOLTIP)
+        self.device_label.setToolTip(f"{engine.device_note}\n\n{tooltip}")
         self.statusBar().showMessage(engine.device_note, 30_000)
 
     def _on_engine_errored(self, error) -> None:
-        self.device_label.setText("Device: unavailable")
-        self.show_error("The training engine could not be loaded",
-                        f"{describe_error(error)}\n\nThe photos can still be browsed; training and predicting "
-                        "need a working PyTorch installation.", getattr(error, "details", ""))
+        self.device_label.setText(self.tr("Device: unavailable"))
+        text = i18n.fill(self.tr("%1\n\nThe photos can still be browsed; training and predicting need a working "
+                                 "PyTorch installation."), describe_error(error))
+        self.show_error(self.tr("The training engine could not be loaded"), text, getattr(error, "details", ""))
 
     # ---- steps
 
@@ -261,7 +366,10 @@ class MainWindow(QMainWindow):
         self.back_button.setEnabled(index > 0)
         self.next_button.setVisible(index < len(STEPS) - 1)
         if index < len(STEPS) - 1:
-            self.next_button.setText(f"Next: {STEPS[index + 1].split(maxsplit=1)[1]} →")
+            following = QCoreApplication.translate("MainWindow", STEPS[index + 1])
+            self.next_button.setText(i18n.fill(self.tr("&Next: %1 →"), following))
+            self.next_button.setAccessibleName(i18n.fill(self.tr("Next: %1"), following))  # the arrow is not read out
+        self.step_actions[index].setChecked(True)
         self._update_hint()
 
     def _on_back_clicked(self) -> None:
@@ -270,18 +378,25 @@ class MainWindow(QMainWindow):
     def _on_next_clicked(self) -> None:
         self.show_step(min(len(STEPS) - 1, self.stack.currentIndex() + 1))
 
+    def _on_step_action_triggered(self) -> None:
+        self.show_step(self.sender().data())
+
     def _update_hint(self) -> None:
         index = self.stack.currentIndex()
         have_data = self.data_panel.dataset is not None
         trained = self.model_path is not None
         hints = {
-            DATA: "Next, choose how to train." if have_data else "Start here: choose a folder of photos.",
-            STRATEGY: "Next, start training." if have_data else "Choose your photos first (step 1).",
-            TRAIN: ("Training… you can look at the other steps meanwhile." if self.training_panel.busy else
-                    "Press Start to train." if have_data and self.engine else self.training_panel.ready_reason),
-            EVALUATE: "" if trained else "Train a model first (step 3), or open a saved one (File ▸ Open model).",
-            PREDICT: "Drop photos here to classify them." if trained else "A model is needed: train one or open one.",
-            RUNS: "Select runs to compare their curves.",
+            DATA: self._train_more_hint() or (self.tr("Next, choose how to train.") if have_data else
+                                              self.tr("Start here: choose a folder of photos.")),
+            STRATEGY: self.tr("Next, start training.") if have_data else self.tr("Choose your photos first (step 1)."),
+            TRAIN: (self.tr("Training… you can look at the other steps meanwhile.") if self.training_panel.busy else
+                    self.tr("Press Start to train.") if have_data and self.engine else
+                    self.training_panel.ready_reason),
+            EVALUATE: "" if trained else self.tr("Train a model first (step 3), or open a saved one "
+                                                 "(File ▸ Open model)."),
+            PREDICT: (self.tr("Drop photos here to classify them.") if trained else
+                      self.tr("A model is needed: train one or open one.")),
+            RUNS: self.tr("Select runs to compare their curves."),
         }
         self.hint_label.setText(hints.get(index, ""))
 
@@ -291,16 +406,16 @@ class MainWindow(QMainWindow):
         self._update_hint()
 
     def _on_dataset_loaded(self, dataset) -> None:
-        self.statusBar().showMessage(f"Loaded {dataset.root}", 5000)
+        self.statusBar().showMessage(i18n.fill(self.tr("Loaded %1"), dataset.root), 5000)
         if self.engine is not None:
             self.strategy_panel.set_dataset(dataset)
         self._update_ready()
 
     def _update_ready(self) -> None:
         if self.engine is None:
-            self.training_panel.set_ready(False, "Loading the training engine…")
+            self.training_panel.set_ready(False, self.tr("Loading the training engine…"))
         elif self.data_panel.dataset is None:
-            self.training_panel.set_ready(False, "Choose your photos first (step 1).")
+            self.training_panel.set_ready(False, self.tr("Choose your photos first (step 1)."))
         else:
             self.training_panel.set_ready(True)
         self._update_hint()
@@ -312,13 +427,14 @@ class MainWindow(QMainWindow):
         try:
             settings = self.strategy_panel.build_settings(dataset.root, subset=dataset.subset)
         except Exception as error:  # a value that makes no sense: say which, keep the window as it is
-            self.show_error("These settings cannot be used", describe_error(error))
+            self.show_error(self.tr("These settings cannot be used"), describe_error(error))
             return
         self.save_settings()
         gpus = self.strategy_panel.chosen_gpus()
         if gpus > 1:  # torchrun in a child process; the Runs step follows its run folder
             self.training_panel.start_on_gpus(settings, gpus, self.runs_panel.runs_dir())
-            self.statusBar().showMessage(f"Training on {gpus} GPUs in a separate process…", 10000)
+            self.statusBar().showMessage(i18n.fill(self.tr("Training on %1 GPUs in a separate process…"), gpus),
+                                         10000)
             self.show_step(RUNS)
         else:
             self.training_panel.start(settings)
@@ -326,18 +442,42 @@ class MainWindow(QMainWindow):
 
     def _on_resume_requested(self, run) -> None:
         if self.engine is None or self.training_panel.busy:
-            self.show_error("Cannot continue now", "Wait until the training engine is loaded and no run is going on.")
+            self.show_error(self.tr("Cannot continue now"), self._wait_for_engine_text())
             return
         try:
             self.training_panel.resume(str(run.path), run.history)
         except Exception as error:  # a folder that cannot go on: say why, change nothing
-            self.show_error("This run cannot be continued", describe_error(error))
+            self.show_error(self.tr("This run cannot be continued"), describe_error(error))
             return
         self.show_step(TRAIN)
 
+    def _on_train_more_requested(self, run) -> None:
+        """A new run is to start from the run's best model: chosen in step 2, photos next (step 1)."""
+        if self.engine is None or self.training_panel.busy:
+            self.show_error(self.tr("Cannot train more now"), self._wait_for_engine_text())
+            return
+        try:
+            self.strategy_panel.set_start_from(run.model_path)
+        except Exception as error:  # a damaged or foreign model: say why, change nothing
+            self.show_error(self.tr("This model cannot be trained more"), describe_error(error))
+            return
+        self.show_step(DATA)
+        self.statusBar().showMessage(i18n.fill(self.tr("The next run starts from %1"), run.path.name), 10000)
+
+    def _wait_for_engine_text(self) -> str:
+        return self.tr("Wait until the training engine is loaded and no run is going on.")
+
+    def _train_more_hint(self) -> str:
+        if not self.strategy_panel.start_from:
+            return ""
+        return self.tr("Training a model more: choose photos of every class it knows (new classes are welcome), "
+                       "then Next.")
+
     def _on_run_started(self, settings) -> None:
         self.runs_panel.set_active_run(self.training_panel.run_dir)
-        self.statusBar().showMessage(f"Training with '{settings.strategy}'…")
+        # The recipe's title is core's, registered for translation in strategy_panel (RECIPE_TEXTS).
+        title = QCoreApplication.translate("strategy_panel", settings.recipe.title)
+        self.statusBar().showMessage(i18n.fill(self.tr("Training with '%1'…"), title))
 
     def _on_busy_changed(self, busy: bool) -> None:
         self._set_busy(busy)
@@ -349,6 +489,25 @@ class MainWindow(QMainWindow):
         self.open_dataset_action.setEnabled(not busy)
         self._update_hint()
 
+    def _on_training_controls_changed(self) -> None:
+        """The Training menu as step 3's buttons are: enabled alike, Pause saying Resume alike."""
+        panel = self.training_panel
+        self.start_action.setEnabled(panel.start_button.isEnabled())
+        self.pause_action.setEnabled(panel.pause_button.isEnabled())
+        self.pause_action.setText(panel.pause_button.text())
+        self.stop_action.setEnabled(panel.stop_button.isEnabled())
+
+    # The menu's entries click the buttons: the same checks and the same slots as a click.
+
+    def _on_start_action_triggered(self) -> None:
+        self.training_panel.start_button.click()
+
+    def _on_pause_action_triggered(self) -> None:
+        self.training_panel.pause_button.click()
+
+    def _on_stop_action_triggered(self) -> None:
+        self.training_panel.stop_button.click()
+
     def _on_run_finished(self, finished) -> None:
         self.runs_panel.set_active_run(None)
         settings = self.training_panel.settings
@@ -357,14 +516,17 @@ class MainWindow(QMainWindow):
             self.model_path = finished.model_path
             self.evaluation_panel.evaluate(finished.model_path, settings.data, settings.seed, subset=settings.subset)
             self.predictor_panel.open_model(finished.model_path)
-        self.statusBar().showMessage("Training stopped." if finished.stopped else "Training finished.", 10000)
+        ended = self.tr("Training stopped.") if finished.stopped else self.tr("Training finished.")
+        self.statusBar().showMessage(ended, 10000)
         self._update_hint()
+        self.notifier.run_finished(finished, self.training_panel.best_epoch)
 
     def _on_run_failed(self, message: str, details: str) -> None:
         self.runs_panel.set_active_run(None)
         self.data_panel.add_skipped(self.training_panel.settings.data, self.training_panel.skipped)
-        self.statusBar().showMessage("Training failed.", 10000)
-        self.show_error("Training failed", message, details)
+        self.statusBar().showMessage(self.tr("Training failed."), 10000)
+        self.notifier.run_failed(message)  # first: the message box below may take the focus
+        self.show_error(self.tr("Training failed"), message, details)
 
     # ---- models
 
@@ -389,7 +551,7 @@ class MainWindow(QMainWindow):
         self.open_model(model_path)
 
     def _on_open_model_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model file", "", "Models (*.safetensors);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model file"), "", self._model_filter())
         if path:
             self.open_model(path)
 
@@ -400,20 +562,20 @@ class MainWindow(QMainWindow):
     def _on_export_triggered(self) -> None:
         model = self.model_path or self.predictor_panel.model_file
         if not model:
-            self.show_error("Nothing to export", "Train a model or open one first.")
+            self.show_error(self.tr("Nothing to export"), self.tr("Train a model or open one first."))
             return
         self._on_export_requested(model)
 
     def _on_export_requested(self, model_path: str) -> None:
         suggestion = str(Path(model_path).with_suffix(".onnx"))
-        out, chosen = QFileDialog.getSaveFileName(self, "Export the model", suggestion, ";;".join(EXPORT_FILTERS))
+        out, chosen = QFileDialog.getSaveFileName(self, self.tr("Export the model"), suggestion,
+                                                  ";;".join(EXPORT_FILTERS))
         if out:
-            fmt = "torchscript" if Path(out).suffix.lower() in (".pt", ".pth") else EXPORT_FILTERS.get(chosen, "onnx")
-            self.export_model(model_path, out, fmt)
+            self.export_model(model_path, out, export_format(out, chosen))
 
     def export_model(self, model_path: str, out: str, fmt: str) -> None:
         """Export in the background; a message says where it went, or why not."""
-        self.statusBar().showMessage(f"Exporting to {out} …")
+        self.statusBar().showMessage(i18n.fill(self.tr("Exporting to %1 …"), out))
         worker = GeneratorWorker(export_job, model_path, fmt, out, name="export")
         worker.returned.connect(self._on_export_returned)
         worker.errored.connect(self._on_export_errored)
@@ -421,11 +583,11 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def _on_export_returned(self, out: str) -> None:
-        self.statusBar().showMessage(f"Exported the model to {out}", 10000)
+        self.statusBar().showMessage(i18n.fill(self.tr("Exported the model to %1"), out), 10000)
 
     def _on_export_errored(self, error) -> None:
         self.statusBar().clearMessage()
-        self.show_error("The export failed", describe_error(error), getattr(error, "details", ""))
+        self.show_error(self.tr("The export failed"), describe_error(error), getattr(error, "details", ""))
 
     # ---- messages
 
@@ -445,10 +607,11 @@ class MainWindow(QMainWindow):
 
     def _on_about_triggered(self) -> None:
         lines = "".join(f"<tr><td>{name}</td><td>&nbsp;{version}</td></tr>" for name, version in versions().items())
-        device = self.engine.device if self.engine else "not known yet"
-        box = QMessageBox(QMessageBox.Icon.Information, "About catdog-gui",
-                          f"<h3>catdog-gui {__version__}</h3><p>Train an image classifier on your own photos, "
-                          f"by point and click.</p><table>{lines}</table><p>Device: {device}</p>",
+        device = core_text(self.engine.device, DEVICES) if self.engine else self.tr("not known yet")
+        purpose = self.tr("Train an image classifier on your own photos, by point and click.")
+        device_line = i18n.fill(self.tr("Device: %1"), device)
+        text = f"<h3>catdog-gui {__version__}</h3><p>{purpose}</p><table>{lines}</table><p>{device_line}</p>"
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About catdog-gui"), text,
                           QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.NonModal)
         self.about_box = box
@@ -456,9 +619,9 @@ class MainWindow(QMainWindow):
 
     def _confirm_quit(self) -> bool:
         answer = QMessageBox.question(
-            self, "Quit while training?",
-            "A training run is going on. Quit anyway?\n\nThe best model so far is kept, and the run can be "
-            "continued later from step 6 (Runs ▸ Continue training).",
+            self, self.tr("Quit while training?"),
+            self.tr("A training run is going on. Quit anyway?\n\nThe best model so far is kept, and the run can be "
+                    "continued later from step 6 (Runs ▸ Continue training)."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -498,7 +661,8 @@ class MainWindow(QMainWindow):
             return
         models = [path for path in paths if is_model_file(path)]
         if len(models) > 1:
-            self.show_error("Open one model at a time", "These are all model files:\n" + "\n".join(models))
+            self.show_error(self.tr("Open one model at a time"),
+                            i18n.fill(self.tr("These are all model files:\n%1"), "\n".join(models)))
             return
         self.show_step(PREDICT)
         if self.engine is None:  # a model needs the engine: the first import of torch is the engine's
@@ -540,12 +704,15 @@ class MainWindow(QMainWindow):
     def _ask_for_model(self) -> None:
         if self.model_dialog is not None and self.model_dialog.isVisible():
             return  # asked already; the photos wait with the others
-        dialog = QFileDialog(self, "Open a model to classify the photos with", "",
-                             "Models (*.safetensors);;All files (*)")
+        dialog = QFileDialog(self, self.tr("Open a model to classify the photos with"), "", self._model_filter())
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self._on_model_dialog_file_selected)
         self.model_dialog = dialog
         dialog.open()  # not exec(): the window (and a later launch's hand-over) go on meanwhile
+
+    def _model_filter(self) -> str:
+        """The file dialogs' filter for model files."""
+        return ";;".join([self.tr("Models (*.safetensors)"), self.tr("All files (*)")])
 
     def _on_model_dialog_file_selected(self, path: str) -> None:
         if path:

@@ -6,13 +6,12 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,18 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .evaluation_panel import TTA_TEXT, TTA_TOOLTIP
+from . import i18n
+from .accessible import probability_name
+from .data_panel import skip_reason_text
+from .evaluation_panel import tta_text, tta_tooltip
 from .settings import Setting
+from .training_panel import DEVICES, core_text
 from .widgets import (
     COLOUR_ROLE,
     PATH_ROLE,
     VALUE_ROLE,
     Banner,
+    DropZone,
     ProbabilityDelegate,
     describe_error,
-    format_percent,
     page_header,
-    plural,
     thumbnail_image,
 )
 from .worker import GeneratorWorker
@@ -44,8 +46,13 @@ THUMB = 64
 CHUNK = 32
 # Rows past this many get no thumbnail: a folder of 100,000 photos would otherwise hold 1.6 GB of them.
 MAX_THUMBNAILS = 2000
-CLASS_COLOURS = ("#4c9be8", "#f39c4a", "#5cb85c", "#d9534f", "#9b6fd0", "#8c6d4f", "#e377c2", "#7f7f7f")
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
+IMAGE_FILTER = QT_TRANSLATE_NOOP("PredictorPanel", "Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff);;"
+                                                  "All files (*)")
+# The accuracies a model file keeps (core/training.py writes them into its metadata), by their key there.
+METRIC_NAMES = {
+    "val_accuracy": QT_TRANSLATE_NOOP("PredictorPanel", "validation accuracy %1"),
+    "test_accuracy": QT_TRANSLATE_NOOP("PredictorPanel", "test accuracy %1"),
+}
 
 
 def load_predictor(model_path: str):
@@ -55,9 +62,17 @@ def load_predictor(model_path: str):
     return Predictor(model_path)
 
 
-def predict_job(predictor, paths: list[str], thumb: int = THUMB):
+def metric_text(key: str, value: float) -> str:
+    """An accuracy a model file keeps (``val_accuracy``), named in the window's language."""
+    name = METRIC_NAMES.get(key)
+    text = QCoreApplication.translate("PredictorPanel", name) if name else key.replace("_", " ") + " %1"
+    return i18n.fill(text, i18n.format_percent(value, 1))
+
+
+def predict_job(predictor, paths: list[str], thumb: int = THUMB, ratio: float = 1.0):
     """Classify ``paths`` (files and folders) chunk by chunk: yields ``("rows", [(Prediction, QImage)])``
-    and ``("skipped", [Skipped])`` (runs in a worker; the model stays on its device)."""
+    and ``("skipped", [Skipped])`` (runs in a worker; the model stays on its device). Thumbnails are
+    ``thumb`` logical pixels at ``ratio`` device pixels each (the table's devicePixelRatio)."""
     from ..core.prediction import expand_paths
 
     files, skipped = expand_paths(paths)
@@ -65,7 +80,7 @@ def predict_job(predictor, paths: list[str], thumb: int = THUMB):
         yield "skipped", skipped
     for start in range(0, len(files), CHUNK):
         predictions, bad = predictor.predict_paths(files[start:start + CHUNK])
-        yield "rows", [(p, thumbnail_image(p.path, thumb) if start + i < MAX_THUMBNAILS else None)
+        yield "rows", [(p, thumbnail_image(p.path, thumb, ratio) if start + i < MAX_THUMBNAILS else None)
                        for i, p in enumerate(predictions)]
         if bad:
             yield "skipped", bad
@@ -109,20 +124,20 @@ class PredictorPanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(page_header(
-            "5  Classify new photos",
-            "Drag photos or whole folders onto this page, or add them with the buttons. Each photo gets the "
-            "class the model sees and how sure it is.",
+            self.tr("5  Classify new photos"),
+            self.tr("Drag photos or whole folders onto this page, or add them with the buttons. Each photo gets the "
+                    "class the model sees and how sure it is."),
         ))
         row = QHBoxLayout()
-        self.open_model_button = QPushButton("Open model…")
+        self.open_model_button = QPushButton(self.tr("&Open model…"))
         self.open_model_button.clicked.connect(self._on_open_model_clicked)
-        self.add_files_button = QPushButton("Add photos…")
+        self.add_files_button = QPushButton(self.tr("Add &photos…"))
         self.add_files_button.clicked.connect(self._on_add_files_clicked)
-        self.add_folder_button = QPushButton("Add a folder…")
+        self.add_folder_button = QPushButton(self.tr("Add a fol&der…"))
         self.add_folder_button.clicked.connect(self._on_add_folder_clicked)
-        self.save_button = QPushButton("Save as CSV…")
+        self.save_button = QPushButton(self.tr("Sa&ve as CSV…"))
         self.save_button.clicked.connect(self._on_save_clicked)
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton(self.tr("&Clear"))
         self.clear_button.clicked.connect(self._on_clear_clicked)
         for button in (self.open_model_button, self.add_files_button, self.add_folder_button):
             row.addWidget(button)
@@ -130,25 +145,27 @@ class PredictorPanel(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.clear_button)
         layout.addLayout(row)
-        self.model_label = QLabel("No model yet: train one (step 3) or open a saved model file.")
+        self.model_label = QLabel(self._no_model_text())
         self.model_label.setWordWrap(True)
         layout.addWidget(self.model_label)
-        self.tta_box = QCheckBox(TTA_TEXT)
-        self.tta_box.setToolTip(TTA_TOOLTIP + " Switching it classifies the photos shown again.")
+        self.tta_box = QCheckBox(tta_text())
+        self.tta_box.setToolTip(i18n.fill(self.tr("%1 Switching it classifies the photos shown again.",
+                                                  "%1 says what the switch does"), tta_tooltip()))
         self.tta_box.toggled.connect(self._on_tta_toggled)
         layout.addWidget(self.tta_box)
         self.banner = Banner()
         layout.addWidget(self.banner)
 
         self.stack = QStackedWidget()
-        self.drop_hint = QLabel("Drop photos or folders here")
-        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_hint.setFrameShape(QFrame.Shape.StyledPanel)
-        self.drop_hint.setStyleSheet(
-            "QLabel { border: 2px dashed #9aa7b5; border-radius: 10px; color: #6b7785; font-size: 18pt; }")
+        self.drop_hint = DropZone(self.tr("Drop photos or folders here"))
+        font = self.drop_hint.font()
+        font.setPointSize(18)
+        self.drop_hint.setFont(font)
         self.stack.addWidget(self.drop_hint)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Photo", "Class", "Probability", "Folder"])
+        self.table.setAccessibleName(self.tr("Classified photos"))
+        self.table.setHorizontalHeaderLabels([self.tr("Photo"), self.tr("Class"), self.tr("Probability"),
+                                              self.tr("Folder")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setIconSize(QSize(THUMB, THUMB))
@@ -167,13 +184,16 @@ class PredictorPanel(QWidget):
         self.summary_label = QLabel("")
         layout.addWidget(self.summary_label)
 
+    def _no_model_text(self) -> str:
+        return self.tr("No model yet: train one (step 3) or open a saved model file.")
+
     # ---- the model
 
     def open_model(self, model_path: str) -> None:
         """Load a model file in the background; ``model_loaded`` follows (or a message says why not)."""
         model_path = str(model_path)
         self.banner.hide()
-        self.model_label.setText(f"Loading {model_path} …")
+        self.model_label.setText(i18n.fill(self.tr("Loading %1 …"), model_path))
         worker = GeneratorWorker(load_predictor, model_path, name="load model")
         worker.returned.connect(self._on_model_returned)
         worker.errored.connect(self._on_model_errored)
@@ -190,22 +210,27 @@ class PredictorPanel(QWidget):
             return
         self.predictor = predictor
         self.model_file = predictor.model_path
-        info = predictor.info
-        metrics = ", ".join(f"{k.replace('_', ' ')} {format_percent(v)}" for k, v in info.metrics.items()
-                            if isinstance(v, (int, float)))
-        self.model_label.setText(
-            f"<b>Model:</b> {predictor.model_path}<br><b>Classes:</b> {', '.join(info.classes)} · "
-            f"{info.recipe or 'model'} on {info.backbone}, {info.image_size} px"
-            + (f" · {metrics}" if metrics else "") + f" · runs on {predictor.describe_device()}")
+        self.model_label.setText(self._model_text(predictor))
         self.clear()
         self.model_loaded.emit(predictor.model_path)
+
+    def _model_text(self, predictor) -> str:
+        """The model loaded: its file, classes, strategy, base network, image size, accuracies and device."""
+        info = predictor.info
+        metrics = [metric_text(key, value) for key, value in info.metrics.items() if isinstance(value, (int, float))]
+        parts = [i18n.fill(self.tr("<b>Classes:</b> %1"), ", ".join(info.classes)),
+                 i18n.fill(self.tr("%1 on %2, %3 px", "a model's strategy, base network and image size"),
+                           info.recipe or self.tr("model"), info.backbone, info.image_size),
+                 *metrics,
+                 i18n.fill(self.tr("runs on %1", "the device"), core_text(predictor.describe_device(), DEVICES))]
+        return i18n.fill(self.tr("<b>Model:</b> %1"), predictor.model_path) + "<br>" + " · ".join(parts)
 
     def _on_model_errored(self, error) -> None:
         if self.sender() is not self._model_worker:
             return
-        self.banner.show_message(f"This model cannot be used: {describe_error(error)}", "error")
-        self.model_label.setText(f"<b>Model:</b> {self.predictor.model_path}" if self.predictor else
-                                 "No model yet: train one (step 3) or open a saved model file.")
+        self.banner.show_message(i18n.fill(self.tr("This model cannot be used: %1"), describe_error(error)), "error")
+        self.model_label.setText(i18n.fill(self.tr("<b>Model:</b> %1"), self.predictor.model_path) if self.predictor
+                                 else self._no_model_text())
         self._queue.clear()
 
     def _on_model_finished(self) -> None:
@@ -225,8 +250,8 @@ class PredictorPanel(QWidget):
         self._queue.append(paths)
         self._asked.append(paths)
         if self.predictor is None and self._model_worker is None:
-            self.banner.show_message("There is no model yet: train one (step 3) or open a model file; the "
-                                     "photos will be classified then.", "info")
+            self.banner.show_message(self.tr("There is no model yet: train one (step 3) or open a model file; the "
+                                             "photos will be classified then."), "info")
             return
         self._start_next()
 
@@ -236,13 +261,14 @@ class PredictorPanel(QWidget):
         paths = self._queue.pop(0)
         # Set in this thread before the job starts; a superseded job still running is ignored (see _on_yielded).
         self.predictor.tta = self.tta
-        worker = GeneratorWorker(predict_job, self.predictor, paths, name="prediction")
+        worker = GeneratorWorker(predict_job, self.predictor, paths, ratio=self.table.devicePixelRatioF(),
+                                 name="prediction")
         worker.yielded.connect(self._on_yielded)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
         self._worker = worker
         self._set_busy(True)
-        self.summary_label.setText("Classifying…")
+        self.summary_label.setText(self.tr("Classifying…"))
         worker.start()
 
     def _on_yielded(self, message) -> None:
@@ -273,12 +299,17 @@ class PredictorPanel(QWidget):
         font.setBold(True)
         label.setFont(font)
         self.table.setItem(row, 1, label)
-        probability = QTableWidgetItem(format_percent(prediction.probability))
+        probability = QTableWidgetItem(i18n.format_percent(prediction.probability, 1))
         probability.setData(VALUE_ROLE, prediction.probability)
         classes = self.predictor.classes if self.predictor else [prediction.label]
         index = classes.index(prediction.label) if prediction.label in classes else 0
-        probability.setData(COLOUR_ROLE, CLASS_COLOURS[index % len(CLASS_COLOURS)])
-        probability.setToolTip("\n".join(f"{k}: {format_percent(v)}" for k, v in prediction.probabilities.items()))
+        probability.setData(COLOUR_ROLE, index)  # the class's bar colour, from the palette when painted
+        probability.setToolTip("\n".join(f"{k}: {i18n.format_percent(v, 1)}"
+                                         for k, v in prediction.probabilities.items()))
+        probability.setData(Qt.ItemDataRole.AccessibleTextRole,  # the bar, read out
+                            probability_name(prediction.label, prediction.probability))
+        probability.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
+                            "; ".join(probability_name(k, v) for k, v in prediction.probabilities.items()))
         self.table.setItem(row, 2, probability)
         folder = QTableWidgetItem(str(path.parent))
         folder.setToolTip(str(path.parent))
@@ -287,7 +318,7 @@ class PredictorPanel(QWidget):
 
     def _on_errored(self, error) -> None:
         if self.sender() is self._worker:
-            self.banner.show_message(f"Classifying failed: {describe_error(error)}", "error")
+            self.banner.show_message(i18n.fill(self.tr("Classifying failed: %1"), describe_error(error)), "error")
 
     def _on_finished(self) -> None:
         if self.sender() is not self._worker:
@@ -299,18 +330,25 @@ class PredictorPanel(QWidget):
         self._start_next()
 
     def _show_summary(self) -> None:
-        counts = Counter(p.label for p in self.results)
-        parts = ", ".join(f"{n} {label}" for label, n in counts.most_common())
-        skipped = f" · {plural(len(self.skipped), 'file')} skipped" if self.skipped else ""
-        mirrored = " · each also seen mirrored" if self.tta else ""
-        self.summary_label.setText(f"{plural(len(self.results), 'photo')}: {parts}{skipped}{mirrored}" if self.results
-                                   else ("Nothing to classify." + skipped if self.skipped else ""))
+        parts = []
+        if self.results:
+            counts = Counter(p.label for p in self.results)
+            classes = ", ".join(f"{i18n.format_number(n)} {label}" for label, n in counts.most_common())
+            parts.append(i18n.fill(self.tr("%n photo(s): %1", "", len(self.results)), classes))
+        elif self.skipped:
+            parts.append(self.tr("Nothing to classify."))
+        if self.skipped:
+            parts.append(self.tr("%n file(s) skipped", "", len(self.skipped)))
+        if self.results and self.tta:
+            parts.append(self.tr("each also seen mirrored"))
+        self.summary_label.setText(" · ".join(parts))
 
     def _show_skipped(self) -> None:
-        shown = "; ".join(f"{Path(s.path).name} ({s.reason})" for s in self.skipped[:5])
-        more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
-        were = "was" if len(self.skipped) == 1 else "were"
-        self.banner.show_message(f"{plural(len(self.skipped), 'file')} {were} skipped: {shown}{more}.", "warning")
+        shown = "; ".join(f"{Path(s.path).name} ({skip_reason_text(s.reason)})" for s in self.skipped[:5])
+        if len(self.skipped) > 5:
+            shown = i18n.fill(self.tr("%1 and %n more", "", len(self.skipped) - 5), shown)
+        self.banner.show_message(i18n.fill(self.tr("Skipped %n file(s): %1.", "", len(self.skipped)), shown),
+                                 "warning")
 
     @property
     def results(self) -> list:
@@ -379,18 +417,20 @@ class PredictorPanel(QWidget):
 
     def _on_open_model_clicked(self) -> None:
         start = str(Path(self.model_file).parent) if self.model_file else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model file", start, "Models (*.safetensors);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model file"), start,
+                                              self.tr("Models (*.safetensors);;All files (*)"))
         if path:
             self.open_model(path)
 
     def _on_add_files_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Photos to classify", self.last_folder, IMAGE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Photos to classify"), self.last_folder,
+                                                QCoreApplication.translate("PredictorPanel", IMAGE_FILTER))
         if paths:
             self.last_folder = str(Path(paths[0]).parent)
             self.add_paths(paths)
 
     def _on_add_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "A folder of photos to classify", self.last_folder)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("A folder of photos to classify"), self.last_folder)
         if folder:
             self.last_folder = folder
             self.add_paths([folder])
@@ -399,14 +439,16 @@ class PredictorPanel(QWidget):
         self.clear()
 
     def _on_save_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the results", "predictions.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the results"), "predictions.csv", "CSV (*.csv)")
         if path:
             try:
                 self.save_csv(path)
             except OSError as error:
-                self.banner.show_message(f"Could not save {path}: {error.strerror or error}", "error")
+                self.banner.show_message(i18n.fill(self.tr("Could not save %1: %2"), path, error.strerror or error),
+                                         "error")
             else:
-                self.banner.show_message(f"Saved {plural(len(self.results), 'result')} to {path}.", "success")
+                self.banner.show_message(i18n.fill(self.tr("Saved %n result(s) to %1.", "", len(self.results)), path),
+                                         "success")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_paths(event.mimeData()):

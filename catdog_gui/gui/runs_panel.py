@@ -8,7 +8,6 @@ their epochs finish.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -21,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,20 +37,32 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import runstatus
+from ..core.errors import UserError
 from ..core.paths import CHECKPOINT, can_resume
+from ..core.runfiles import METRICS_FILE, SETTINGS_FILE, metrics_rows, model_metrics, read_text, settings_values
 from ..core.runstatus import RunStatus
-from .widgets import BANNER_COLOURS, Banner, format_duration, format_percent, legend_html, page_header, plural
+from . import colours, i18n
+from .accessible import run_curves_text
+from .widgets import (
+    Banner,
+    colour_plot,
+    format_duration,
+    legend_html,
+    mute,
+    muted_html,
+    page_header,
+)
 from .worker import GeneratorWorker
 
-RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_HEADER = 100 * 1024 * 1024
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 POLL_MS = 2000  # how often the shown step looks at the runs folder for runs written elsewhere
-ELSEWHERE_COLOUR = BANNER_COLOURS["info"][1]
 # A run's files whose change means the run must be read again (each watched with one stat call).
 WATCHED_FILES = ("settings.json", "metrics.csv", "best.safetensors", CHECKPOINT, runstatus.STATUS_FILE)
-RESUME_TIP = "Go on with a stopped or interrupted run from its last finished epoch"
-DELETE_TIP = "Delete the selected run folders with their models"
+RESUME_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Go on with a stopped or interrupted run from its last finished epoch")
+DELETE_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Delete the selected run folders with their models")
+TRAIN_MORE_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Start a new run from this run's best model: train it more on new "
+                                                "photos, or teach it new classes, keeping what it has learnt")
 
 
 @dataclass
@@ -70,6 +81,14 @@ class RunInfo:
     model_path: str | None = None
     unfinished: bool = False  # stopped or interrupted: it can be continued
     status: RunStatus | None = None  # its running.json: a process is (or was, if it died) writing it
+    parent_model: str = ""  # the model file it started from ("Train more"); empty for a run from scratch
+    parent_run: str = ""  # the folder name of the run that wrote that model; empty if none did
+    damaged: str = ""  # what is wrong with its files ("metrics.csv line 3: ..."); empty if nothing is
+
+    @property
+    def started_from(self) -> str:
+        """The run (or, outside a run folder, the model file) this run started from; empty if none."""
+        return self.parent_run or (Path(self.parent_model).name if self.parent_model else "")
 
     @property
     def epochs(self) -> int:
@@ -84,7 +103,10 @@ class RunInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.strategy} · {self.started:%d %b %H:%M}"
+        """Its strategy and when it started (``scratch · 01 Dec 08:00``), the month as the window's language
+        writes it."""
+        started = QDateTime.fromSecsSinceEpoch(round(self.started.timestamp()))
+        return f"{self.strategy} · {QLocale().toString(started, 'dd MMM HH:mm')}"
 
     @property
     def running_elsewhere(self) -> bool:
@@ -105,18 +127,22 @@ def is_running_elsewhere(status: RunStatus | None) -> bool:
 
 def describe_writer(status: RunStatus) -> str:
     """Who trains a run that is running elsewhere, for people."""
-    where = "this computer" if status.on_this_host else status.host
-    return f"process {status.pid} on {where}"
+    where = QCoreApplication.translate("runs_panel", "this computer") if status.on_this_host else status.host
+    return i18n.fill(QCoreApplication.translate("runs_panel", "process %1 on %2"), status.pid, where)
 
 
 def read_safetensors_metadata(path: Path) -> dict[str, str]:
-    """The metadata of a safetensors file, read from its header alone (no tensors, no torch)."""
+    """The metadata of a safetensors file, read from its header alone (no tensors, no torch); ValueError
+    (or OSError, struct.error) if the file is not one."""
     with open(path, "rb") as handle:
         size = struct.unpack("<Q", handle.read(8))[0]
         if size > MAX_HEADER:
             raise ValueError("header too large")
         header = json.loads(handle.read(size))
-    return header.get("__metadata__") or {}
+    metadata = (header.get("__metadata__") or {}) if isinstance(header, dict) else None
+    if not (isinstance(metadata, dict) and all(isinstance(value, str) for value in metadata.values())):
+        raise ValueError("not a safetensors header")
+    return metadata
 
 
 def read_run(path: Path) -> RunInfo | None:
@@ -129,33 +155,58 @@ def read_run(path: Path) -> RunInfo | None:
     except ValueError:
         started = datetime.fromtimestamp(settings_file.stat().st_mtime)
     run = RunInfo(path, started, unfinished=can_resume(path), status=runstatus.read_status(path))
-    try:
-        settings = json.loads(settings_file.read_text())
-        run.strategy = settings.get("strategy", "?")
-        run.backbone = settings.get("backbone", "")
-        run.data = settings.get("data", "")
-        run.image_size = settings.get("image_size")
-    except (OSError, ValueError, AttributeError):
-        pass
-    metrics = path / "metrics.csv"
-    if metrics.is_file():
-        try:
-            with open(metrics, newline="") as handle:
-                run.history = list(csv.DictReader(handle))
-        except (OSError, csv.Error):
-            pass
-    best = path / "best.safetensors"
-    if best.is_file():
-        run.model_path = str(best)
-        try:
-            values = json.loads(read_safetensors_metadata(best).get("metrics", "{}"))
-            run.best_val = values.get("val_accuracy")
-            run.test_accuracy = values.get("test_accuracy")
-        except (OSError, ValueError, struct.error, AttributeError):
-            pass  # a damaged or foreign file: the run is listed without its accuracies
+    # A damaged file is said in the run's row, and what the other files hold is still shown.
+    problems = [problem for problem in (_read_settings(run, settings_file), _read_metrics(run, path / METRICS_FILE),
+                                        _read_best_metrics(run, path / "best.safetensors")) if problem]
+    run.damaged = "; ".join(problems)
     if run.best_val is None and run.history:
         run.best_val = max(float(row["val_accuracy"]) for row in run.history)
     return run
+
+
+def _read_settings(run: RunInfo, settings_file: Path) -> str:
+    """Fill in what ``run``'s settings.json says; what is wrong with it, or "" if nothing is."""
+    try:
+        settings = settings_values(read_text(settings_file, SETTINGS_FILE), SETTINGS_FILE)
+    except UserError as problem:
+        return str(problem)
+    run.strategy = settings.get("strategy", "?")
+    run.backbone = settings.get("backbone", "")
+    run.data = settings.get("data", "")
+    run.image_size = settings.get("image_size")
+    run.parent_model = str(settings.get("start_from") or "")
+    run.parent_run = str(settings.get("start_from_run") or "")
+    return ""
+
+
+def _read_metrics(run: RunInfo, metrics: Path) -> str:
+    """Fill in ``run``'s epochs from its metrics.csv (none yet: no file); what is wrong with it, or ""."""
+    if not metrics.is_file():
+        return ""
+    try:
+        run.history = metrics_rows(read_text(metrics, METRICS_FILE), METRICS_FILE)
+    except UserError as problem:
+        return str(problem)
+    return ""
+
+
+def _read_best_metrics(run: RunInfo, best: Path) -> str:
+    """Fill in ``run``'s best model and the accuracies its metadata holds; what is wrong with it, or ""."""
+    if not best.is_file():
+        return ""
+    run.model_path = str(best)
+    try:
+        metadata = read_safetensors_metadata(best)
+    except (OSError, ValueError, RecursionError, struct.error):
+        return i18n.fill(QCoreApplication.translate("runs_panel", "%1: not a model file, or damaged or cut short"),
+                         best.name)
+    try:
+        values = model_metrics(metadata.get("metrics", "{}"))
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+        return i18n.fill(QCoreApplication.translate("runs_panel", "%1: invalid metadata (%2)"), best.name, error)
+    run.best_val = values.get("val_accuracy")
+    run.test_accuracy = values.get("test_accuracy")
+    return ""
 
 
 def scan_runs(runs_dir: Path) -> list[RunInfo]:
@@ -215,10 +266,23 @@ def _signature(folder: Path) -> tuple:
     return tuple(stamps)
 
 
-def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(colour))
+def _swatch(colour: QColor, border: QColor, ratio: float = 1.0) -> QIcon:
+    """A 12-pixel square of ``colour`` in a 1-pixel ``border`` (so that it shows on a selected row's
+    highlight too), made at the screen's device pixel ratio."""
+    pixmap = QPixmap(round(12 * ratio), round(12 * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(border)
+    painter = QPainter(pixmap)
+    painter.fillRect(1, 1, 10, 10, colour)
+    painter.end()
     return QIcon(pixmap)
+
+
+def _last_validation(run: RunInfo, key: str) -> tuple[str, float | None, int]:
+    """A run's label, its last validation ``key`` value (None before its first epoch) and epochs: for
+    screen readers, which read the plots as text."""
+    values = run.series(f"val_{key}")
+    return run.label, (float(values[-1]) if len(values) else None), len(values)
 
 
 class EpochAxis(pg.AxisItem):
@@ -250,13 +314,21 @@ class RunsPanel(QWidget):
         The user opened a run's model (for the predictor and the evaluation).
     export_requested(str)
         The user asked to export a run's model.
+    train_more_requested(object)
+        The user asked to train a run's best model more (the :class:`RunInfo`).
     """
 
     model_opened = Signal(str)
     export_requested = Signal(str)
     resume_requested = Signal(object)  # RunInfo
+    train_more_requested = Signal(object)  # RunInfo with a best model: a new run is to start from it
 
-    COLUMNS = ("Date", "Strategy", "Backbone", "Epochs", "Best validation", "Test", "Training time", "Data")
+    COLUMNS = (QT_TRANSLATE_NOOP("RunsPanel", "Date"), QT_TRANSLATE_NOOP("RunsPanel", "Strategy"),
+               QT_TRANSLATE_NOOP("RunsPanel", "Backbone"), QT_TRANSLATE_NOOP("RunsPanel", "Epochs"),
+               QT_TRANSLATE_NOOP("RunsPanel", "Best validation"), QT_TRANSLATE_NOOP("RunsPanel", "Test"),
+               QT_TRANSLATE_NOOP("RunsPanel", "Training time"), QT_TRANSLATE_NOOP("RunsPanel", "Started from"),
+               QT_TRANSLATE_NOOP("RunsPanel", "Data"))  # the table's headers, in English
+    STARTED_FROM = COLUMNS.index("Started from")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -270,40 +342,44 @@ class RunsPanel(QWidget):
         self.poll_timer.setInterval(POLL_MS)
         self.poll_timer.timeout.connect(self._on_poll_timer_timeout)
         self._build()
+        colours.follow_palette(self, self._apply_colours)
         self._update_buttons()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(page_header(
-            "6  Your runs",
-            "Every training run is kept. Select several (Ctrl or Shift + click) to compare their curves, as "
-            "in the lecture's plots: solid lines are validation, dashed lines training. Runs that the command "
-            "line or another computer writes into the runs folder show up too, their curves growing live.",
+            self.tr("6  Your runs"),
+            self.tr("Every training run is kept. Select several (Ctrl or Shift + click) to compare their curves, as "
+                    "in the lecture's plots: solid lines are validation, dashed lines training. Runs that the command "
+                    "line or another computer writes into the runs folder show up too, their curves growing live."),
         ))
         row = QHBoxLayout()
-        self.open_button = QPushButton("Use this model")
-        self.open_button.setToolTip("Open the run's best model in the predictor and evaluate it")
+        self.open_button = QPushButton(self.tr("&Use this model"))
+        self.open_button.setToolTip(self.tr("Open the run's best model in the predictor and evaluate it"))
         self.open_button.clicked.connect(self._on_open_clicked)
-        self.resume_button = QPushButton("Continue training")
-        self.resume_button.setToolTip(RESUME_TIP)
+        self.resume_button = QPushButton(self.tr("&Continue training"))
+        self.resume_button.setToolTip(self._translate(RESUME_TIP))
         self.resume_button.clicked.connect(self._on_resume_clicked)
-        self.export_button = QPushButton("Export…")
+        self.train_more_button = QPushButton(self.tr("Train &more…"))
+        self.train_more_button.setToolTip(self._translate(TRAIN_MORE_TIP))
+        self.train_more_button.clicked.connect(self._on_train_more_clicked)
+        self.export_button = QPushButton(self.tr("&Export…"))
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.delete_button = QPushButton("Delete…")
-        self.delete_button.setToolTip(DELETE_TIP)
+        self.delete_button = QPushButton(self.tr("&Delete…"))
+        self.delete_button.setToolTip(self._translate(DELETE_TIP))
         self.delete_button.clicked.connect(self._on_delete_clicked)
-        self.folder_button = QPushButton("Show folder")
+        self.folder_button = QPushButton(self.tr("Show f&older"))
         self.folder_button.clicked.connect(self._on_folder_clicked)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
-        for button in (self.open_button, self.resume_button, self.export_button, self.delete_button,
-                       self.folder_button):
+        for button in (self.open_button, self.resume_button, self.train_more_button, self.export_button,
+                       self.delete_button, self.folder_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.refresh_button)
         layout.addLayout(row)
         self.where_label = QLabel()
-        self.where_label.setStyleSheet("color: #555;")
+        mute(self.where_label)
         self.where_label.setWordWrap(True)
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.where_label)
@@ -312,9 +388,10 @@ class RunsPanel(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.horizontalHeaderItem(6).setToolTip("Time spent in the epochs (reading photos and extracting "
-                                                      "features not included)")
+        self.table.setAccessibleName(self.tr("Runs"))
+        self.table.setHorizontalHeaderLabels([self._translate(column) for column in self.COLUMNS])
+        self.table.horizontalHeaderItem(6).setToolTip(self.tr("Time spent in the epochs (reading photos and "
+                                                              "extracting features not included)"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -333,8 +410,8 @@ class RunsPanel(QWidget):
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        self.accuracy_plot = self._plot("Accuracy per epoch", "accuracy")
-        self.loss_plot = self._plot("Loss per epoch", "loss")
+        self.accuracy_plot = self._plot(self.tr("Accuracy per epoch"), self.tr("accuracy", "a plot's axis"))
+        self.loss_plot = self._plot(self.tr("Loss per epoch"), self.tr("loss", "a plot's axis"))
         row.addWidget(self.accuracy_plot)
         row.addWidget(self.loss_plot)
         plots_layout.addLayout(row, 1)
@@ -348,11 +425,18 @@ class RunsPanel(QWidget):
         layout.addWidget(splitter, 1)
 
     @staticmethod
+    def _translate(text: str) -> str:
+        """A text marked with ``QT_TRANSLATE_NOOP("RunsPanel", ...)`` (headers, tooltips) in the window's language."""
+        return QCoreApplication.translate("RunsPanel", text)
+
+    @staticmethod
     def _plot(title: str, unit: str) -> pg.PlotWidget:
         widget = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom")})
+        widget.setAccessibleName(title)
+        widget.setAccessibleDescription(run_curves_text(title, []))
         item = widget.getPlotItem()
         item.setTitle(title, size="11pt")
-        item.setLabel("bottom", "epoch")
+        item.setLabel("bottom", QCoreApplication.translate("RunsPanel", "epoch", "a plot's axis"))
         item.setLabel("left", unit)
         item.getAxis("left").enableAutoSIPrefix(False)
         item.showGrid(x=True, y=True, alpha=0.25)
@@ -391,8 +475,12 @@ class RunsPanel(QWidget):
 
     def _fill_table(self, selected: set[Path]) -> None:
         elsewhere = sum(run.running_elsewhere for run in self.runs)
-        note = f" ({elsewhere} running elsewhere)" if elsewhere else ""
-        self.where_label.setText(f"{plural(len(self.runs), 'run')}{note}, kept in {self.runs_dir()}")
+        if elsewhere:
+            where = i18n.fill(self.tr("%n run(s) (%1 running elsewhere), kept in %2", "", len(self.runs)),
+                              i18n.format_number(elsewhere), self.runs_dir())
+        else:
+            where = i18n.fill(self.tr("%n run(s), kept in %1", "", len(self.runs)), self.runs_dir())
+        self.where_label.setText(where)
         table = self.table
         table.setSortingEnabled(False)
         table.blockSignals(True)
@@ -406,8 +494,12 @@ class RunsPanel(QWidget):
                 if column in (3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
+            if run.parent_model:
+                table.item(row, self.STARTED_FROM).setToolTip(i18n.fill(self.tr("Started from %1"), run.parent_model))
             if run.running_elsewhere:
                 self._mark_running_elsewhere(row, run)
+            if run.damaged:
+                self._mark_damaged(row, run)
         table.setSortingEnabled(True)
         header = table.horizontalHeader()
         table.sortItems(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -417,37 +509,48 @@ class RunsPanel(QWidget):
     def _cells(self, run: RunInfo) -> list[tuple[str, object]]:
         """Each column's text and sort key."""
         return [
-            (run.started.strftime("%Y-%m-%d %H:%M"), run.started.timestamp()),
+            (i18n.format_datetime(run.started), run.started.timestamp()),
             (run.strategy, run.strategy),
-            (run.backbone if run.backbone != "scratch-cnn" else "small CNN", run.backbone),
-            (str(run.epochs) + self._epochs_note(run), run.epochs),
-            (format_percent(run.best_val), run.best_val),
-            (format_percent(run.test_accuracy), run.test_accuracy),
+            (run.backbone if run.backbone != "scratch-cnn" else self.tr("small CNN"), run.backbone),
+            (self._epochs_text(run), run.epochs),
+            (i18n.format_percent(run.best_val, 1), run.best_val),
+            (i18n.format_percent(run.test_accuracy, 1), run.test_accuracy),
             (format_duration(run.seconds) if run.history else "–", run.seconds),
+            (run.started_from, run.started_from),
             (run.data, run.data),
         ]
 
-    def _epochs_note(self, run: RunInfo) -> str:
+    def _epochs_text(self, run: RunInfo) -> str:
+        """The Epochs cell: how many, and whether the run goes on (here or elsewhere), is damaged or can go on."""
+        epochs = i18n.format_number(run.epochs)
         if self._is_active(run):
-            return " (running)"
+            return i18n.fill(self.tr("%1 (running)", "epochs"), epochs)
         if run.running_elsewhere:
-            return " (running elsewhere)"
+            return i18n.fill(self.tr("%1 (running elsewhere)", "epochs"), epochs)
+        if run.damaged:
+            return i18n.fill(self.tr("%1 (damaged)", "epochs"), epochs)
         if run.unfinished:
-            return " (unfinished)"
-        return " (interrupted)" if run.interrupted else ""
+            return i18n.fill(self.tr("%1 (unfinished)", "epochs"), epochs)
+        return i18n.fill(self.tr("%1 (interrupted)", "epochs"), epochs) if run.interrupted else epochs
 
     def _mark_running_elsewhere(self, row: int, run: RunInfo) -> None:
         """The Epochs cell in colour, with who trains the run in its tooltip."""
         item = self.table.item(row, 3)
-        item.setForeground(QColor(ELSEWHERE_COLOUR))
+        item.setForeground(colours.accent_text(self.table.palette()))
         font = item.font()
         font.setBold(True)
         item.setFont(font)
-        item.setToolTip(f"Being trained by {describe_writer(run.status)}: its row and curves follow it as its "
-                        f"epochs finish.\n{run.path}")
+        item.setToolTip(i18n.fill(self.tr("Being trained by %1: its row and curves follow it as its epochs finish."),
+                                  describe_writer(run.status)) + f"\n{run.path}")
+
+    def _mark_damaged(self, row: int, run: RunInfo) -> None:
+        """Every cell's tooltip says what is wrong with the run's files (the Epochs cell says "damaged")."""
+        for column in range(self.table.columnCount()):
+            self.table.item(row, column).setToolTip(i18n.fill(self.tr("Damaged: %1"), run.damaged) + f"\n{run.path}")
 
     def _row_key(self, run: RunInfo) -> tuple:
-        return (*(text for text, _ in self._cells(run)), run.running_elsewhere, run.model_path, run.unfinished)
+        return (*(text for text, _ in self._cells(run)), run.running_elsewhere, run.model_path, run.unfinished,
+                run.damaged)
 
     def _is_active(self, run: RunInfo) -> bool:
         return self.active_run is not None and Path(self.active_run) == run.path
@@ -481,23 +584,25 @@ class RunsPanel(QWidget):
     def _overlay(self, runs: list[RunInfo], reset_view: bool = True) -> None:
         """Each selected run's curves in its own colour: validation solid, training dashed. Without
         ``reset_view`` (a run elsewhere finished an epoch) a view the user zoomed into stays."""
-        colours = {run.path: RUN_COLOURS[i % len(RUN_COLOURS)] for i, run in enumerate(runs)}
+        palette = self.palette()
+        run_colours = {run.path: colours.series_colour(palette, i) for i, run in enumerate(runs)}
+        ratio = self.devicePixelRatioF()
+        border = self.table.palette().color(QPalette.ColorRole.HighlightedText)  # swatches mark selected rows
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
-            colour = colours.get(Path(item.data(Qt.ItemDataRole.UserRole)))
-            item.setIcon(_swatch(colour) if colour else QIcon())
+            colour = run_colours.get(Path(item.data(Qt.ItemDataRole.UserRole)))
+            item.setIcon(_swatch(colour, border, ratio) if colour else QIcon())
         if runs:
-            entries = [(colours[run.path], "solid", run.label + (" (running elsewhere)" if run.running_elsewhere
-                                                                  else "")) for run in runs]
-            self.legend.setText(legend_html(entries) + "&nbsp;&nbsp;&nbsp;<span style='color:#555'>(solid: "
-                                "validation, dashed: training)</span>")
+            entries = [(run_colours[run.path], "solid", self._legend_label(run)) for run in runs]
+            self.legend.setText(legend_html(entries) + "&nbsp;&nbsp;&nbsp;"
+                                + muted_html(self.tr("(solid: validation, dashed: training)"), palette))
         else:
-            self.legend.setText("<span style='color:#555'>Select one or more runs above to see their curves.</span>")
+            self.legend.setText(muted_html(self.tr("Select one or more runs above to see their curves."), palette))
         for plot, key in ((self.accuracy_plot, "accuracy"), (self.loss_plot, "loss")):
             item = plot.getPlotItem()
             item.clear()
-            for index, run in enumerate(runs):
-                colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+            for run in runs:
+                colour = run_colours[run.path]
                 epochs = np.arange(1, run.epochs + 1)
                 validation, training = run.series(f"val_{key}"), run.series(key)
                 if len(validation) == len(epochs):
@@ -507,6 +612,19 @@ class RunsPanel(QWidget):
                     item.plot(epochs, training, pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
             if reset_view:
                 item.enableAutoRange()
+            plot.setAccessibleDescription(run_curves_text(plot.accessibleName(),
+                                                          [_last_validation(run, key) for run in runs]))
+
+    def _legend_label(self, run: RunInfo) -> str:
+        return i18n.fill(self.tr("%1 (running elsewhere)", "a run"), run.label) if run.running_elsewhere else run.label
+
+    def _apply_colours(self, palette) -> None:
+        """Plots, curves, legend and marks in the palette's colours (again when the system switches light/dark)."""
+        for plot in (self.accuracy_plot, self.loss_plot):
+            colour_plot(plot, palette)
+        if self.runs:
+            self._fill_table({run.path for run in self.selected_runs()})  # the marks of runs trained elsewhere
+        self._overlay(self.selected_runs(), reset_view=False)
 
     def _update_buttons(self) -> None:
         runs = self.selected_runs()
@@ -517,12 +635,13 @@ class RunsPanel(QWidget):
         self.open_button.setEnabled(has_model)  # the best model so far, also of a run going on
         self.resume_button.setEnabled(one and runs[0].unfinished and self.active_run is None and not elsewhere)
         self.export_button.setEnabled(has_model)
+        self.train_more_button.setEnabled(has_model)
         self.delete_button.setEnabled(bool(runs) and not active and not elsewhere)
         self.folder_button.setEnabled(one)
-        why = (f"Not while {describe_writer(elsewhere[0].status)} trains this run; wait until it ends"
-               if elsewhere else None)
-        self.resume_button.setToolTip(why or RESUME_TIP)
-        self.delete_button.setToolTip(why or DELETE_TIP)
+        why = (i18n.fill(self.tr("Not while %1 trains this run; wait until it ends"),
+                         describe_writer(elsewhere[0].status)) if elsewhere else None)
+        self.resume_button.setToolTip(why or self._translate(RESUME_TIP))
+        self.delete_button.setToolTip(why or self._translate(DELETE_TIP))
 
     def set_active_run(self, run_dir: str | None) -> None:
         """The run being trained now: it cannot be deleted."""
@@ -567,6 +686,11 @@ class RunsPanel(QWidget):
         if len(runs) == 1 and runs[0].unfinished and not is_running_elsewhere(runstatus.read_status(runs[0].path)):
             self.resume_requested.emit(runs[0])
 
+    def _on_train_more_clicked(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) == 1 and runs[0].model_path:
+            self.train_more_requested.emit(runs[0])
+
     def _on_export_clicked(self) -> None:
         runs = self.selected_runs()
         if len(runs) == 1 and runs[0].model_path:
@@ -589,7 +713,8 @@ class RunsPanel(QWidget):
         if confirm:
             names = "\n".join(str(r.path) for r in runs[:10])
             answer = QMessageBox.question(
-                self, "Delete runs", f"Delete {len(runs)} run folder(s) with their models?\n\n{names}",
+                self, self.tr("Delete runs"),
+                self.tr("Delete %n run folder(s) with their models?", "", len(runs)) + f"\n\n{names}",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
@@ -600,7 +725,7 @@ class RunsPanel(QWidget):
             except OSError as error:
                 failed.append(f"{run.path}: {error.strerror or error}")
         if failed:
-            self.banner.show_message("Could not delete " + "; ".join(failed), "error")
+            self.banner.show_message(i18n.fill(self.tr("Could not delete %1"), "; ".join(failed)), "error")
         else:
             self.banner.hide()
         self.refresh()

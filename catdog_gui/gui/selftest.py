@@ -145,6 +145,7 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
     window.ask_before_quitting = False  # unattended: closing never waits for an answer
     window.show()
     _say("window open")
+    _say(f"language {_language()}")
     check(lambda: window.engine is not None, "loading the training engine")
     _say(f"device {window.engine.device}")
     if window.engine.device_note:  # told, not failed: the self-test runs on the CPU then
@@ -184,6 +185,16 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
         Path(screenshots).mkdir(parents=True, exist_ok=True)
         window.grab().save(str(Path(screenshots) / "self_test_window.png"))
     return window
+
+
+def _language() -> str:
+    """The language the window speaks, and the catalogues loaded for it; a bundle or install without
+    the app's catalogues fails (it would show English to everyone)."""
+    from . import i18n
+
+    if i18n.available_languages() == [i18n.SOURCE_LANGUAGE]:
+        raise SelfTestFailed(f"no translations found in {i18n.translations_dir()}")
+    return f"{i18n.language_in_use()} ({', '.join(i18n.installed_catalogues()) or 'the source texts'})"
 
 
 def _error_text(window) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QDoubleValidator, QImage, QPixmap
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QDoubleValidator, QImage, QPalette, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from ..core.measured import FIGURES
 from ..core.paths import DEFAULT_PIXEL_CACHE_GB
+from .accessible import plain_text, set_tab_chain
 from .settings import Setting
-from .widgets import Banner, bold, describe_error, format_duration, page_header
+from . import colours, i18n
+from .widgets import Banner, bold, describe_error, format_duration, mute, muted_html, page_header
 from .worker import GeneratorWorker
 
 PREVIEW_COUNT = 8  # augmented samples, shown beside the original
@@ -99,21 +102,92 @@ def measured_note(backbone: str) -> str:
     """What bench/quality.py measured for ``backbone`` with the recommended values, in a sentence."""
     by_strategy = FIGURES.get(backbone)
     if not by_strategy:
-        return "Not measured on real photos with this app yet."
+        return QCoreApplication.translate("strategy_panel", "Not measured on real photos with this app yet.")
     parts, machine = [], ""
     for strategy, by_data in by_strategy.items():
         results = []
         for data, figure in by_data.items():
-            results.append(f"{DATA_WORDS.get(data, data)} {figure['test_accuracy']:.3f} "
-                           f"({format_duration(figure['seconds'])})")
+            results.append(i18n.fill(
+                QCoreApplication.translate("strategy_panel", "%1 %2 (%3)", "data set, test accuracy (time)"),
+                _translate(DATA_WORDS.get(data, data)), i18n.format_number(figure["test_accuracy"], 3),
+                format_duration(figure["seconds"])))
             machine = figure["machine"]
-        parts.append(f"{STRATEGY_WORDS.get(strategy, strategy)}: " + ", ".join(results))
-    return (f"Test accuracy (and time) with the recommended values, measured on a CPU ({machine}): "
-            + "; ".join(parts) + ".")
+        parts.append(i18n.fill(QCoreApplication.translate("strategy_panel", "%1: %2", "strategy: its results"),
+                               _translate(STRATEGY_WORDS.get(strategy, strategy)), ", ".join(results)))
+    text = QCoreApplication.translate(
+        "strategy_panel", "Test accuracy (and time) with the recommended values, measured on a CPU (%1): %2.")
+    return i18n.fill(text, machine_text(machine), "; ".join(parts))
 
 
-STRATEGY_WORDS = {"feature-extraction": "pretrained features", "fine-tuning": "fine-tuning"}
-DATA_WORDS = {"catsdogs": "cats vs dogs", "flowers17": "17 flowers"}
+def machine_text(machine: str) -> str:
+    """The machine of a measurement (``"AMD EPYC, 2 cores"``, as core/measured.py has it) in the
+    language in use."""
+    found = re.fullmatch(r"(.+), (\d+) cores", machine)
+    if found is None:
+        return machine
+    return i18n.fill(QCoreApplication.translate("strategy_panel", "%1, %n cores", None, int(found.group(2))),
+                     found.group(1))
+
+
+def device_text(engine) -> str:
+    """Where runs train, for people: the CPU and its threads in the language in use, else the GPU's name
+    (core/device.py's describe_device, which the engine's ``device`` holds, speaks English)."""
+    if engine.device_type == "cpu":  # a plural: "CPU (1 hilo)" in Spanish; English as core says it
+        return QCoreApplication.translate("strategy_panel", "CPU (%n threads)", None, engine.threads)
+    return engine.device
+
+
+def format_rate(value: float) -> str:
+    """A learning rate (or another small value) as the language writes it: ``2e-05``, ``0,001``."""
+    return QLocale().toString(float(value), "g", 6)
+
+
+STRATEGY_WORDS = {"feature-extraction": QT_TRANSLATE_NOOP("strategy_panel", "pretrained features"),
+                  "feature-extraction-augmented": QT_TRANSLATE_NOOP("strategy_panel",
+                                                                    "pretrained features with augmentation"),
+                  "fine-tuning": QT_TRANSLATE_NOOP("strategy_panel", "fine-tuning")}
+DATA_WORDS = {"catsdogs": QT_TRANSLATE_NOOP("strategy_panel", "cats vs dogs"),
+              "flowers17": QT_TRANSLATE_NOOP("strategy_panel", "17 flowers")}
+# The strategies' and networks' texts of core/recipes.py and core/backbones.py, which stay English there
+# (the command line speaks English): registered here for lupdate, translated where the window shows them
+# (_translate). tests/test_gui_panel_texts.py checks that these are exactly core's texts.
+RECIPE_TEXTS = (
+    QT_TRANSLATE_NOOP("strategy_panel", "Small CNN from scratch"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Trains a small network from nothing. Quick to understand; overfits a "
+                                        "small set (about 71-74%)."),
+    QT_TRANSLATE_NOOP("strategy_panel", "about 71% validation"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Small CNN with augmentation and dropout"),
+    QT_TRANSLATE_NOOP("strategy_panel", "The same network, shown randomly turned, shifted and zoomed photos; "
+                                        "overfits far less (about 82%)."),
+    QT_TRANSLATE_NOOP("strategy_panel", "about 82%"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Pretrained features (fastest)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Runs a network trained on ImageNet once over every photo and trains a "
+                                        "small head on what it sees. Fast and accurate: the best first choice."),
+    QT_TRANSLATE_NOOP("strategy_panel", "about 90% (VGG16)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Pretrained features with augmentation"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Keeps the pretrained network frozen inside the model and shows it "
+                                        "augmented photos. Slower, a little more accurate."),
+    QT_TRANSLATE_NOOP("strategy_panel", "about 96% (VGG16)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Fine-tuning the top block"),
+    QT_TRANSLATE_NOOP("strategy_panel", "Trains a head on the frozen pretrained network, then also adjusts the "
+                                        "network's top block. The most accurate, and the slowest."),
+    QT_TRANSLATE_NOOP("strategy_panel", "about 97% test (VGG16)"),
+)
+BACKBONE_TITLES = (
+    QT_TRANSLATE_NOOP("strategy_panel", "EfficientNet-Lite0 (built in, works offline)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "EfficientNet-Lite1 (built in, works offline)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "EfficientNet-Lite2 (built in, works offline)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "VGG16 (the lecture's)"),
+    QT_TRANSLATE_NOOP("strategy_panel", "ResNet-50"),
+    QT_TRANSLATE_NOOP("strategy_panel", "MobileNetV3-Large"),
+    QT_TRANSLATE_NOOP("strategy_panel", "EfficientNet-B0"),
+)
+
+
+def _translate(text: str) -> str:
+    """``text``, marked with QT_TRANSLATE_NOOP in this module's context (or a core text listed above),
+    in the language in use; a text not in the catalogue stays as it is."""
+    return QCoreApplication.translate("strategy_panel", text)
 
 
 # ---- the augmentation preview ------------------------------------------------------------------
@@ -139,24 +213,63 @@ def augmented_previews(path: str, size: int, augmentation: dict, seed: int, coun
     return images
 
 
+def preview_pixmap(image: QImage, ratio: float) -> QPixmap:
+    """``image`` scaled to fit a preview square, in device pixels (``ratio`` per logical pixel, the
+    label's devicePixelRatio), so that it is sharp on a high-DPI screen."""
+    side = round(PREVIEW_SIZE * ratio)
+    pixmap = QPixmap.fromImage(image).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+def rate_locales() -> tuple[QLocale, QLocale]:
+    """The ways a learning rate may be written: as the language in use writes numbers (``0,001`` in
+    Spanish), or with a point, as the command line takes it. Never with group separators, so that
+    ``0,001`` is not read as 1 with a point, nor ``0.001`` as 1 with a comma."""
+    locales = (QLocale(), QLocale.c())
+    for locale in locales:
+        locale.setNumberOptions(locale.numberOptions() | QLocale.NumberOption.RejectGroupSeparator)
+    return locales
+
+
+class RateValidator(QValidator):
+    """Accepts what a learning rate field shows and what the user may type in it: a number in the
+    language's way or with a point, in scientific notation or not."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._validators = []
+        for locale in rate_locales():
+            validator = QDoubleValidator(1e-9, 9.99, 10, self)
+            validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+            validator.setLocale(locale)
+            self._validators.append(validator)
+
+    def validate(self, text: str, position: int):
+        state = max((validator.validate(text, position)[0] for validator in self._validators),
+                    key=lambda found: found.value)
+        return state, text, position
+
+
 class LearningRateEdit(QLineEdit):
-    """A learning rate in scientific notation (``2e-05``)."""
+    """A learning rate in scientific notation (``2e-05``) or not (``0.001``; ``0,001`` in Spanish)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        validator = QDoubleValidator(1e-9, 9.99, 10, self)
-        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
-        self.setValidator(validator)
+        self.setValidator(RateValidator(self))
         self.setMaximumWidth(120)
 
     def value(self) -> float | None:
-        try:
-            return float(self.text())
-        except ValueError:
-            return None
+        """The rate typed, read as the language writes numbers or with a point; None if it is no number."""
+        for locale in rate_locales():
+            value, ok = locale.toDouble(self.text().strip())
+            if ok:
+                return value
+        return None
 
     def setValue(self, value: float) -> None:
-        self.setText(f"{value:g}")
+        self.setText(format_rate(value))
 
 
 class StrategyPanel(QWidget):
@@ -184,6 +297,9 @@ class StrategyPanel(QWidget):
         super().__init__(parent)
         self.engine = None
         self.dataset = None
+        self.start_from: str | None = None  # a model file the next run starts from ("Train more"), or None
+        self.start_from_info = None  # that model's ModelInfo
+        self._start_parent = None  # that model as a lineage.Parent, without its weights (read when a run starts)
         self._filling = False
         self._preview_worker: GeneratorWorker | None = None
         self._preview_seed = 0
@@ -196,21 +312,23 @@ class StrategyPanel(QWidget):
         self._preview_timer.setInterval(250)
         self._preview_timer.timeout.connect(self._on_preview_timer_timeout)
         self._build()
+        colours.follow_palette(self, self._apply_colours)
 
     # ---- building
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.addWidget(page_header(
-            "2  How to train",
-            "Pick a strategy; its values are the recommended ones (or the lecture's), and you can change "
-            "them. Not sure? Keep 'Pretrained features': fast and accurate.",
+            self.tr("2  How to train"),
+            self.tr("Pick a strategy; its values are the recommended ones (or the lecture's), and you can change "
+                    "them. Not sure? Keep 'Pretrained features': fast and accurate."),
         ))
         self.banner = Banner()
         outer.addWidget(self.banner)
-        self.loading_label = QLabel("Loading the training engine…")
+        outer.addWidget(self._build_start_from_row())
+        self.loading_label = QLabel(self.tr("Loading the training engine…"))
         outer.addWidget(self.loading_label)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
@@ -220,7 +338,7 @@ class StrategyPanel(QWidget):
         columns.setContentsMargins(0, 0, 0, 0)
 
         left = QVBoxLayout()
-        self.recipe_box = QGroupBox("Strategy")
+        self.recipe_box = QGroupBox(self.tr("St&rategy"))  # Alt+R: to the strategies (arrow keys choose)
         self.recipe_layout = QVBoxLayout(self.recipe_box)
         self.recipe_group = QButtonGroup(self)
         self.recipe_group.idToggled.connect(self._on_recipe_toggled)
@@ -228,22 +346,22 @@ class StrategyPanel(QWidget):
         self.recipe_notes: dict[str, QLabel] = {}
         left.addWidget(self.recipe_box)
 
-        backbone_box = QGroupBox("Pretrained network (backbone)")
+        backbone_box = QGroupBox(self.tr("Pretrained network (backbone)"))
         form = QFormLayout(backbone_box)
         self.backbone_combo = QComboBox()
         self.backbone_combo.currentIndexChanged.connect(self._on_backbone_changed)
-        form.addRow("Network:", self.backbone_combo)
+        form.addRow(self.tr("Networ&k:"), self.backbone_combo)
         self.weights_label = QLabel()
         self.weights_label.setWordWrap(True)
-        form.addRow("Weights:", self.weights_label)
+        form.addRow(self.tr("Weights:"), self.weights_label)
         self.measured_label = QLabel()
         self.measured_label.setWordWrap(True)
-        self.measured_label.setStyleSheet("color: #555;")
-        form.addRow("Measured:", self.measured_label)
+        mute(self.measured_label)
+        form.addRow(self.tr("Measured:"), self.measured_label)
         weights_row = QHBoxLayout()
-        self.weights_button = QPushButton("Use a weights file…")
+        self.weights_button = QPushButton(self.tr("&Use a weights file…"))
         self.weights_button.clicked.connect(self._on_weights_clicked)
-        self.weights_clear = QPushButton("Use the standard weights")
+        self.weights_clear = QPushButton(self.tr("Use the standar&d weights"))
         self.weights_clear.clicked.connect(self._on_weights_cleared)
         weights_row.addWidget(self.weights_button)
         weights_row.addWidget(self.weights_clear)
@@ -255,7 +373,7 @@ class StrategyPanel(QWidget):
         columns.addLayout(left, 5)
 
         right = QVBoxLayout()
-        hyper_box = QGroupBox("Training settings")
+        hyper_box = QGroupBox(self.tr("Training settings"))
         hyper = QFormLayout(hyper_box)
         self.epochs = self._spin(1, 10_000)
         self.head_epochs = self._spin(0, 10_000)
@@ -266,56 +384,57 @@ class StrategyPanel(QWidget):
         self.fine_tune_lr.textEdited.connect(self._on_value_changed)
         self.image_size = self._spin(48, 1024, " px")
         self.early_stopping = self._spin(0, 10_000)
-        self.early_stopping.setSpecialValueText("off")
+        self.early_stopping.setSpecialValueText(self.tr("off", "no early stopping"))
         self.class_weights = QComboBox()
         self.class_weights.setMaximumWidth(120)
-        for choice in ("auto", "on", "off"):
-            self.class_weights.addItem(choice, choice)
-        self.class_weights.setToolTip("Weigh each class by the inverse of its share of the training photos, so "
-                                      "that a small class counts as much as a big one. Auto: when the largest "
-                                      "class has over 3 times the photos of the smallest.")
+        for text, choice in ((self.tr("auto"), "auto"), (self.tr("on", "weigh the classes"), "on"),
+                             (self.tr("off", "do not weigh the classes"), "off")):
+            self.class_weights.addItem(text, choice)
+        self.class_weights.setToolTip(self.tr(
+            "Weigh each class by the inverse of its share of the training photos, so that a small class counts "
+            "as much as a big one. Auto: when the largest class has over 3 times the photos of the smallest."))
         self.class_weights.currentIndexChanged.connect(self._on_value_changed)
         self.seed = self._spin(0, 1_000_000)
         self.device = QComboBox()
         self.device.setMaximumWidth(120)
-        self.device.addItem("auto", "auto")
+        self.device.addItem(self.tr("auto"), "auto")
         self.device.currentIndexChanged.connect(self._on_value_changed)
         self.gpus = QComboBox()
-        self.gpus.setToolTip("All GPUs: the run trains in a separate process, one per GPU (torchrun); "
-                             "its curves grow in step 6 (Runs)")
+        self.gpus.setToolTip(self.tr("All GPUs: the run trains in a separate process, one per GPU (torchrun); "
+                                     "its curves grow in step 6 (Runs)"))
         self.gpus.currentIndexChanged.connect(self._on_gpus_current_index_changed)
         self.hyper_rows = {
-            "epochs": ("Epochs:", self.epochs),
-            "head_epochs": ("Head-only epochs first:", self.head_epochs),
-            "batch_size": ("Batch size:", self.batch_size),
-            "lr": ("Learning rate:", self.lr),
-            "fine_tune_lr": ("Fine-tuning learning rate:", self.fine_tune_lr),
-            "image_size": ("Image size:", self.image_size),
-            "early_stopping": ("Stop after epochs without progress:", self.early_stopping),
-            "class_weights": ("Weigh classes against imbalance:", self.class_weights),
-            "seed": ("Random seed:", self.seed),
-            "device": ("Device:", self.device),
-            "gpus": ("GPUs:", self.gpus),
+            "epochs": (self.tr("&Epochs:"), self.epochs),
+            "head_epochs": (self.tr("Head-only epochs first:"), self.head_epochs),
+            "batch_size": (self.tr("Batch si&ze:"), self.batch_size),
+            "lr": (self.tr("&Learning rate:"), self.lr),
+            "fine_tune_lr": (self.tr("Fine-tuning learning rate:"), self.fine_tune_lr),
+            "image_size": (self.tr("Image size:"), self.image_size),
+            "early_stopping": (self.tr("Stop after epochs without progress:"), self.early_stopping),
+            "class_weights": (self.tr("Weigh classes against imbalance:"), self.class_weights),
+            "seed": (self.tr("Random seed:"), self.seed),
+            "device": (self.tr("Device:"), self.device),
+            "gpus": (self.tr("GPUs:"), self.gpus),
         }
         for label, widget in self.hyper_rows.values():
             hyper.addRow(label, widget)
         self.pixel_cache = self._double(0, 100_000, 0, " GB")
-        self.pixel_cache.setToolTip("Decoded photos are kept on disk up to this size, so that later runs "
-                                    "start at once; past it, photos are decoded again every epoch.")
-        hyper.addRow("Disk for decoded photos:", self.pixel_cache)
+        self.pixel_cache.setToolTip(self.tr("Decoded photos are kept on disk up to this size, so that later runs "
+                                            "start at once; past it, photos are decoded again every epoch."))
+        hyper.addRow(self.tr("Disk for decoded photos:"), self.pixel_cache)
         self.pixel_cache_note = QLabel()
         self.pixel_cache_note.setWordWrap(True)
-        self.pixel_cache_note.setStyleSheet("color: #555;")
+        mute(self.pixel_cache_note)
         hyper.addRow("", self.pixel_cache_note)
         self.hyper_form = hyper
         self._set_row_visible("gpus", False)  # until the engine has counted the GPUs
         self.preset_label = QLabel()
         self.preset_label.setWordWrap(True)
-        hyper.addRow("Values:", self.preset_label)
+        hyper.addRow(self.tr("Values:"), self.preset_label)
         resets = QHBoxLayout()
-        self.recommended_button = QPushButton("Reset to recommended")
+        self.recommended_button = QPushButton(self.tr("Reset to re&commended"))
         self.recommended_button.clicked.connect(self._on_recommended_clicked)
-        self.reset_button = QPushButton("Reset to the lecture's values")
+        self.reset_button = QPushButton(self.tr("Reset to the lecture's &values"))
         self.reset_button.clicked.connect(self._on_reset_clicked)
         resets.addWidget(self.recommended_button)
         resets.addWidget(self.reset_button)
@@ -323,15 +442,15 @@ class StrategyPanel(QWidget):
         hyper.addRow("", resets)
         right.addWidget(hyper_box)
 
-        self.augment_box = QGroupBox("Augmentation (training photos only)")
+        self.augment_box = QGroupBox(self.tr("&Augmentation (training photos only)"))  # Alt+A: to its first control
         augment_layout = QHBoxLayout(self.augment_box)
         knobs = QFormLayout()
-        self.use_augmentation = QCheckBox("Show the network randomly changed photos")
+        self.use_augmentation = QCheckBox(self.tr("Show the network randomly changed photos"))
         self.use_augmentation.toggled.connect(self._on_value_changed)
         knobs.addRow(self.use_augmentation)
         self.augment_note = QLabel()
         self.augment_note.setWordWrap(True)
-        self.augment_note.setStyleSheet("color: #555;")
+        mute(self.augment_note)
         knobs.addRow(self.augment_note)
         self.knobs = {
             "rotation": self._double(0, 180, 1, " °"),
@@ -342,19 +461,23 @@ class StrategyPanel(QWidget):
             "brightness": self._double(0, 1, 2),
             "contrast": self._double(0, 1, 2),
             "saturation": self._double(0, 1, 2),
-            "horizontal_flip": QCheckBox("mirror left-right"),
-            "vertical_flip": QCheckBox("flip upside down"),
+            "horizontal_flip": QCheckBox(self.tr("&mirror left-right")),
+            "vertical_flip": QCheckBox(self.tr("flip u&pside down")),
             "fill_mode": QComboBox(),
         }
-        self.knobs["fill_mode"].addItems(["nearest", "reflect", "constant"])
+        for text, mode in ((self.tr("nearest", "fill mode: repeat the nearest edge pixel"), "nearest"),
+                           (self.tr("reflect", "fill mode: mirror the picture at its edge"), "reflect"),
+                           (self.tr("constant", "fill mode: one colour"), "constant")):
+            self.knobs["fill_mode"].addItem(text, mode)
         self.knobs["fill_mode"].currentIndexChanged.connect(self._on_value_changed)
         for name in ("horizontal_flip", "vertical_flip"):
             self.knobs[name].toggled.connect(self._on_value_changed)
-        titles = {"rotation": "Rotation up to:", "width_shift": "Shift sideways (share):",
-                  "height_shift": "Shift up/down (share):", "shear": "Shear up to:", "zoom": "Zoom (share):",
-                  "brightness": "Brightness (share):", "contrast": "Contrast (share):",
-                  "saturation": "Saturation (share):", "horizontal_flip": "Flip:", "vertical_flip": "",
-                  "fill_mode": "Fill the edges with:"}
+        titles = {"rotation": self.tr("Rotation up to:"), "width_shift": self.tr("Shift sideways (share):"),
+                  "height_shift": self.tr("Shift up/down (share):"), "shear": self.tr("Shear up to:"),
+                  "zoom": self.tr("Zoom (share):"), "brightness": self.tr("Brightness (share):"),
+                  "contrast": self.tr("Contrast (share):"), "saturation": self.tr("Saturation (share):"),
+                  "horizontal_flip": self.tr("Flip:"), "vertical_flip": "",
+                  "fill_mode": self.tr("Fill the edges with:")}
         for name in ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
                      "vertical_flip", "fill_mode", "brightness", "contrast", "saturation"):
             knobs.addRow(titles[name], self.knobs[name])
@@ -367,21 +490,26 @@ class StrategyPanel(QWidget):
             label = QLabel()
             label.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setStyleSheet("background: #f0f0f0; border: 1px solid #ddd;")
+            label.setFrameShape(QLabel.Shape.StyledPanel)
+            label.setAutoFillBackground(True)
+            label.setBackgroundRole(QPalette.ColorRole.AlternateBase)  # the system's, light or dark
             if i == 0:
-                label.setToolTip("The original photo")
+                label.setToolTip(self.tr("The original photo"))
+                label.setAccessibleName(self.tr("The original photo"))
+            else:
+                label.setAccessibleName(i18n.fill(self.tr("Augmented version %1"), i18n.format_number(i)))
             self.preview_grid.addWidget(label, i // 3, i % 3)
             self.preview_labels.append(label)
         preview.addLayout(self.preview_grid)
-        self.preview_caption = QLabel("Top left: the photo as it is; the others: what training may show.")
+        self.preview_caption = QLabel(self.tr("Top left: the photo as it is; the others: what training may show."))
         self.preview_caption.setWordWrap(True)
-        self.preview_caption.setStyleSheet("color: #555;")
+        mute(self.preview_caption)
         self.preview_caption.setMaximumWidth(3 * PREVIEW_SIZE + 8)
         preview.addWidget(self.preview_caption)
         buttons = QHBoxLayout()
-        self.new_samples_button = QPushButton("New samples")
+        self.new_samples_button = QPushButton(self.tr("Ne&w samples"))
         self.new_samples_button.clicked.connect(self._on_new_samples_clicked)
-        self.other_photo_button = QPushButton("Another photo")
+        self.other_photo_button = QPushButton(self.tr("An&other photo"))
         self.other_photo_button.clicked.connect(self._on_other_photo_clicked)
         buttons.addWidget(self.new_samples_button)
         buttons.addWidget(self.other_photo_button)
@@ -392,6 +520,23 @@ class StrategyPanel(QWidget):
         right.addStretch(1)
         columns.addLayout(right, 6)
         self.setEnabled(False)
+
+    def _build_start_from_row(self) -> QWidget:
+        """"Starting from: <run>" and a button that clears it; shown while a run is to train a model more."""
+        self.start_from_row = QWidget()
+        row = QHBoxLayout(self.start_from_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.start_from_label = QLabel()
+        self.start_from_label.setWordWrap(True)
+        self.start_from_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.start_from_label, 1)
+        self.start_from_clear = QPushButton(self.tr("Start from scratch &instead"))
+        self.start_from_clear.setToolTip(self.tr("Forget the model to start from: the next run begins from nothing "
+                                                 "(or from ImageNet, for a pretrained network)"))
+        self.start_from_clear.clicked.connect(self._on_start_from_clear_clicked)
+        row.addWidget(self.start_from_clear, 0, Qt.AlignmentFlag.AlignTop)
+        self.start_from_row.hide()
+        return self.start_from_row
 
     def _spin(self, low: int, high: int, suffix: str = "") -> QSpinBox:
         spin = QSpinBox()
@@ -421,7 +566,7 @@ class StrategyPanel(QWidget):
         self.engine = engine
         self.loading_label.hide()
         for index, recipe in enumerate(RECIPES.values()):
-            button = QRadioButton(recipe.title)
+            button = QRadioButton(_translate(recipe.title))
             bold(button)
             note = QLabel()
             note.setWordWrap(True)
@@ -432,9 +577,12 @@ class StrategyPanel(QWidget):
             self.recipe_layout.addWidget(note)
             self.recipe_buttons[recipe.id] = button
             self.recipe_notes[recipe.id] = note
+            button.setAccessibleDescription(_translate(recipe.summary))  # its note, which a screen reader would skip
+        # Made after the rest of the form, they would come last when tabbing: first, as they are shown.
+        set_tab_chain(self.scroll, *self.recipe_buttons.values())
         self._filling = True
         for name, backbone in BACKBONES.items():
-            self.backbone_combo.addItem(backbone.title, name)
+            self.backbone_combo.addItem(_translate(backbone.title), name)
         for device in engine.devices[1:]:
             self.device.addItem(device, device)
         self._filling = False
@@ -452,9 +600,10 @@ class StrategyPanel(QWidget):
         """The GPUs row, shown only where a run can use several."""
         self._filling = True
         self.gpus.clear()
-        self.gpus.addItem("1 (in this window)", 1)
+        self.gpus.addItem(self.tr("1 (in this window)"), 1)
         if count >= 2:
-            self.gpus.addItem(f"all {count} (torchrun; watched in step 6)", count)
+            self.gpus.addItem(i18n.fill(self.tr("all %1 (torchrun; watched in step 6)"), i18n.format_number(count)),
+                              count)
         self.gpus.setCurrentIndex(1 if self.use_all_gpus and count >= 2 else 0)
         self._filling = False
         self._set_row_visible("gpus", count >= 2)
@@ -481,8 +630,8 @@ class StrategyPanel(QWidget):
         self._fill_values()
         recipe = RECIPES[strategy]
         self.backbone_box.setEnabled(recipe.pretrained)
-        self.backbone_box.setTitle("Pretrained network (backbone)" if recipe.pretrained
-                                   else "Pretrained network (not used: this strategy trains its own)")
+        self.backbone_box.setTitle(self.tr("Pretrained network (backbone)") if recipe.pretrained
+                                   else self.tr("Pretrained network (not used: this strategy trains its own)"))
         self._update_weights_label()
         self._preview_timer.start()  # the image size may have changed
         self.changed.emit()
@@ -496,13 +645,78 @@ class StrategyPanel(QWidget):
                 widget = self.hyper_rows[name][1]
             if isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentIndex(widget.findText(str(value)))
+            elif isinstance(widget, QComboBox):  # by its value ("reflect"), or as shown
+                found = widget.findData(value)
+                widget.setCurrentIndex(found if found >= 0 else widget.findText(str(value)))
             elif isinstance(widget, LearningRateEdit):
                 widget.setValue(value)
                 self._on_value_changed()
             else:
                 widget.setValue(value)
+
+    # ---- training more
+
+    def set_start_from(self, model_path: str) -> None:
+        """Make the next run start from the model at ``model_path`` ("Train more"): its strategy and
+        backbone chosen, its image size kept, and "Starting from" shown until cleared.
+
+        Raises
+        ------
+        UserError
+            If the file is missing, damaged or not a model of this app.
+        """
+        from ..core.lineage import read_parent
+
+        parent = read_parent(model_path)
+        self.start_from, self.start_from_info = str(parent.path), parent.info
+        self._start_parent = dataclasses.replace(parent, tensors={})
+        self.start_from_label.setText(i18n.fill(
+            self.tr("<b>Starting from: %1</b> (its model knows %2). The photos need every one of these classes, "
+                    "and may add new ones; the network and image size are the model's."),
+            parent.run_name or parent.path.name, ", ".join(parent.info.classes)))
+        self.start_from_label.setToolTip(str(parent.path))
+        self.start_from_row.show()
+        self.select(self._parent_strategy(parent.info), parent.info.backbone if self._pretrained_parent() else None)
+
+    def clear_start_from(self) -> None:
+        """The next run starts from nothing (or ImageNet) again."""
+        self.start_from = self.start_from_info = self._start_parent = None
+        self.start_from_row.hide()
+        self._fill_values()
+        self.changed.emit()
+
+    def _on_start_from_clear_clicked(self) -> None:
+        self.clear_start_from()
+
+    def _pretrained_parent(self) -> bool:
+        from ..core.models import SCRATCH
+
+        return self.start_from_info is not None and self.start_from_info.backbone != SCRATCH
+
+    def _parent_strategy(self, info) -> str:
+        """The strategy that trained the model, else the first whose weights fit it."""
+        from ..core.recipes import RECIPES
+
+        if info.recipe in RECIPES:
+            return info.recipe
+        return next(name for name, recipe in RECIPES.items() if recipe.pretrained == self._pretrained_parent())
+
+    def _show_start_from(self) -> None:
+        """While a run is to start from a model: only the strategies its weights can start are offered,
+        and its network and image size are fixed (see core/lineage.py)."""
+        from ..core.recipes import RECIPES
+
+        info = self.start_from_info
+        for strategy, button in self.recipe_buttons.items():
+            button.setEnabled(info is None or RECIPES[strategy].pretrained == self._pretrained_parent())
+        self.backbone_combo.setEnabled(info is None)
+        self.image_size.setEnabled(info is None)
+        self.image_size.setToolTip("" if info is None
+                                   else self.tr("A run that starts from a model uses its image size"))
+        if info is not None:
+            filling, self._filling = self._filling, True
+            self.image_size.setValue(info.image_size)
+            self._filling = filling
 
     def _defaults(self):
         from ..core.recipes import RECIPES, resolve_settings
@@ -538,7 +752,7 @@ class StrategyPanel(QWidget):
                 if isinstance(widget, QCheckBox):
                     widget.setChecked(bool(augmentation[name]))
                 elif isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(0, widget.findText(augmentation[name])))
+                    widget.setCurrentIndex(max(0, widget.findData(augmentation[name])))
                 else:
                     widget.setValue(float(augmentation[name]))
             self.use_augmentation.setChecked(use)
@@ -547,8 +761,10 @@ class StrategyPanel(QWidget):
         fine_tuning = defaults.fine_tune_lr is not None
         for name in ("head_epochs", "fine_tune_lr"):
             self._set_row_visible(name, fine_tuning)
-        self.hyper_rows["epochs"][1].setToolTip("Epochs of the fine-tuning phase" if fine_tuning else "")
-        self.hyper_form.labelForField(self.epochs).setText("Fine-tuning epochs:" if fine_tuning else "Epochs:")
+        self.hyper_rows["epochs"][1].setToolTip(self.tr("Epochs of the fine-tuning phase") if fine_tuning else "")
+        self.hyper_form.labelForField(self.epochs).setText(self.tr("Fine-tuning &epochs:") if fine_tuning
+                                                           else self.tr("&Epochs:"))
+        self._show_start_from()
         self._update_augmentation_state()
         self._update_preset_label()
         self._update_estimates()
@@ -557,22 +773,29 @@ class StrategyPanel(QWidget):
         """Which set of values the form starts from, what else that set decides, and what the user changed."""
         defaults = self._defaults()
         if defaults.preset == "lecture":
-            text = "the lecture's (RMSprop, a constant learning rate, the best validation accuracy kept)"
+            text = self.tr("the lecture's (RMSprop, a constant learning rate, the best validation accuracy kept)")
         else:
-            optimizer = {"adamw": "AdamW", "rmsprop": "RMSprop"}[defaults.optimizer]
-            if defaults.weight_decay:
-                optimizer += f" with weight decay {defaults.weight_decay:g}"
-            parts = [optimizer, "a cosine learning-rate schedule" if defaults.schedule == "cosine"
-                     else "a constant learning rate"]
-            if defaults.label_smoothing:
-                parts.append(f"label smoothing {defaults.label_smoothing:g}")
-            parts.append(f"the epoch with the best validation {defaults.monitor} kept")
-            text = "recommended (" + ", ".join(parts) + ")"
-        changed = [self.hyper_rows[name][0].rstrip(":").lower() for name in self.overrides.get(self.strategy, {})
-                   if name in self.hyper_rows]
+            text = i18n.fill(self.tr("recommended (%1)"), ", ".join(self._recommended_parts(defaults)))
+        changed = [plain_text(self.hyper_rows[name][0]).rstrip(":").lower()
+                   for name in self.overrides.get(self.strategy, {}) if name in self.hyper_rows]
         if changed:
-            text += "; changed by you: " + ", ".join(changed)
+            text = i18n.fill(self.tr("%1; changed by you: %2"), text, ", ".join(changed))
         self.preset_label.setText(text)
+
+    def _recommended_parts(self, defaults) -> list[str]:
+        """What else the recommended values decide: the optimizer, the schedule, label smoothing, the epoch kept."""
+        optimizer = {"adamw": "AdamW", "rmsprop": "RMSprop"}[defaults.optimizer]
+        if defaults.weight_decay:
+            optimizer = i18n.fill(self.tr("%1 with weight decay %2"), optimizer, format_rate(defaults.weight_decay))
+        parts = [optimizer, self.tr("a cosine learning-rate schedule") if defaults.schedule == "cosine"
+                 else self.tr("a constant learning rate")]
+        if defaults.label_smoothing:
+            parts.append(i18n.fill(self.tr("label smoothing %1"), format_rate(defaults.label_smoothing)))
+        if defaults.monitor == "loss":
+            parts.append(self.tr("the epoch with the best validation loss kept"))
+        else:
+            parts.append(self.tr("the epoch with the best validation accuracy kept"))
+        return parts
 
     def _set_row_visible(self, name: str, visible: bool) -> None:
         widget = self.hyper_rows[name][1]
@@ -586,13 +809,14 @@ class StrategyPanel(QWidget):
         possible = not recipe.cached_features
         self.use_augmentation.setEnabled(possible)
         if not possible:
-            self.augment_note.setText("This strategy looks at each photo once and keeps what the network "
-                                      "sees, so it cannot use augmentation. The preview shows what it would do.")
+            self.augment_note.setText(self.tr("This strategy looks at each photo once and keeps what the network "
+                                              "sees, so it cannot use augmentation. The preview shows what it would "
+                                              "do."))
         elif recipe.augment:
-            self.augment_note.setText("The lecture's values: the network rarely sees the same photo twice, "
-                                      "which keeps it from memorising the training set.")
+            self.augment_note.setText(self.tr("The lecture's values: the network rarely sees the same photo twice, "
+                                              "which keeps it from memorising the training set."))
         else:
-            self.augment_note.setText("The lecture trains this strategy without augmentation.")
+            self.augment_note.setText(self.tr("The lecture trains this strategy without augmentation."))
         active = possible and self.use_augmentation.isChecked()
         for widget in self.knobs.values():
             widget.setEnabled(active or not possible)
@@ -610,7 +834,8 @@ class StrategyPanel(QWidget):
                   ("epochs", "batch_size", "image_size", "early_stopping", "seed")}
         values["lr"] = self.lr.value()
         if values["lr"] is None:
-            raise UserError(f"the learning rate '{self.lr.text()}' is not a number (write it like 2e-05)")
+            raise UserError(i18n.fill(self.tr("the learning rate '%1' is not a number (write it like %2)"),
+                                      self.lr.text(), format_rate(2e-5)))
         values["device"] = self.device.currentData() or "auto"
         values["class_weights"] = self.class_weights.currentData() or "auto"
         values["preset"] = self.preset
@@ -619,7 +844,8 @@ class StrategyPanel(QWidget):
             values["head_epochs"] = self.head_epochs.value()
             values["fine_tune_lr"] = self.fine_tune_lr.value()
             if values["fine_tune_lr"] is None:
-                raise UserError(f"the fine-tuning learning rate '{self.fine_tune_lr.text()}' is not a number")
+                raise UserError(i18n.fill(self.tr("the fine-tuning learning rate '%1' is not a number"),
+                                          self.fine_tune_lr.text()))
         if recipe.pretrained:
             values["backbone"] = self.backbone
             values["weights_file"] = self.weights_files.get(self.backbone) or None
@@ -634,7 +860,7 @@ class StrategyPanel(QWidget):
             if isinstance(widget, QCheckBox):
                 values[name] = widget.isChecked()
             elif isinstance(widget, QComboBox):
-                values[name] = widget.currentText()
+                values[name] = widget.currentData()
             else:
                 values[name] = widget.value()
         return values
@@ -645,10 +871,15 @@ class StrategyPanel(QWidget):
 
     def build_settings(self, data: str, subset: str = "all"):
         """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data`` (``subset``: the photos
-        chosen in step 1); UserError if a value is wrong."""
+        chosen in step 1), from the model set with :meth:`set_start_from` if any; UserError if a value
+        is wrong, or the photos lack a class of that model."""
+        from ..core.lineage import check_classes
         from ..core.recipes import resolve_settings
 
-        return resolve_settings(data, self.strategy, subset=subset, **self.current_values())
+        if self._start_parent is not None and self.dataset is not None:  # said before a run starts
+            check_classes(self._start_parent, self.dataset.classes)
+        return resolve_settings(data, self.strategy, subset=subset, start_from=self.start_from,
+                                **self.current_values())
 
     # ---- reacting
 
@@ -693,6 +924,11 @@ class StrategyPanel(QWidget):
         for name in HYPER_FIELDS:
             if name in values and values[name] != getattr(defaults, name):
                 changed[name] = values[name]
+        if self.start_from_info is not None:  # the size shown is the model's, not a choice of the user's
+            changed.pop("image_size", None)
+            chosen = self.overrides.get(self.strategy, {}).get("image_size")
+            if chosen is not None:
+                changed["image_size"] = chosen
         self.overrides[self.strategy] = changed
         self._update_preset_label()
         knobs = self.augmentation_values()
@@ -716,7 +952,8 @@ class StrategyPanel(QWidget):
 
     def _on_weights_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Weights file for the backbone", "", "Weights (*.safetensors *.pth *.pt *.bin);;All files (*)")
+            self, self.tr("Weights file for the backbone"), "",
+            self.tr("Weights (*.safetensors *.pth *.pt *.bin);;All files (*)"))
         if path:
             self.weights_files[self.backbone] = path
             self._update_weights_label()
@@ -732,20 +969,27 @@ class StrategyPanel(QWidget):
             return
         chosen = self.weights_files.get(self.backbone)
         if chosen:
-            self.weights_label.setText(f"from your file {chosen}")
+            self.weights_label.setText(i18n.fill(self.tr("from your file %1"), chosen))
         else:
-            status = self.engine.weights.get(self.backbone, "unknown")
-            text = {
-                "built in": "ImageNet weights built in: works offline",
-                "cached": "ImageNet weights already downloaded",
-                "download needed": "ImageNet weights will be downloaded once when training starts "
-                                   "(needs the internet), or use a weights file",
-            }.get(status, status)
-            self.weights_label.setText(text)
+            self.weights_label.setText(self._weights_status_text(self.engine.weights.get(self.backbone, "unknown")))
         self.weights_clear.setVisible(bool(chosen))
         self.measured_label.setText(measured_note(self.backbone))
         built_in = self.engine.weights.get(self.backbone) == "built in"
         self.weights_button.setVisible(not built_in or bool(chosen))
+
+    def _weights_status_text(self, status: str) -> str:
+        """core/backbones.py's weights_status (``"built in"``, ``"cached"``...), in a sentence."""
+        return {
+            "built in": self.tr("ImageNet weights built in: works offline"),
+            "cached": self.tr("ImageNet weights already downloaded"),
+            "download needed": self.tr("ImageNet weights will be downloaded once when training starts "
+                                       "(needs the internet), or use a weights file"),
+            "unknown": self.tr("unknown", "whether the network's weights are here"),
+        }.get(status, status)
+
+    def _apply_colours(self, palette) -> None:
+        """The notes' muted lines are rich text with a colour in it: written again for a new palette."""
+        self._update_estimates()
 
     def _update_estimates(self) -> None:
         if self.engine is None:
@@ -755,7 +999,7 @@ class StrategyPanel(QWidget):
         counts = LECTURE_COUNTS
         if self.dataset is not None:
             counts = {split: len(samples) for split, samples in self.dataset.splits.items()}
-        where = self.engine.device
+        where = device_text(self.engine)
         for strategy, note in self.recipe_notes.items():
             recipe = RECIPES[strategy]
             try:
@@ -765,12 +1009,12 @@ class StrategyPanel(QWidget):
                     backbone = self.backbone if recipe.pretrained else None
                     settings = resolve_settings("", strategy, preset=self.preset, backbone=backbone)
                 seconds = estimate_seconds(settings, counts, self.engine.device_type, self.engine.threads)
-                estimate = f"about {format_duration(seconds)} on {where}"
+                estimate = i18n.fill(self.tr("about %1 on %2"), format_duration(seconds), where)
             except Exception:  # values being typed: no estimate until they make sense
-                estimate = "no estimate for these values"
-            images = sum(counts.values())
-            note.setText(f"{recipe.summary}<br><span style='color:#555'>Lecture: {recipe.lecture_result}. "
-                         f"Time: {estimate} for {images} photos.</span>")
+                estimate = self.tr("no estimate for these values")
+            details = i18n.fill(self.tr("Lecture: %1. Time: %2 for %3 photos."), _translate(recipe.lecture_result),
+                                estimate, i18n.format_number(sum(counts.values())))
+            note.setText(f"{_translate(recipe.summary)}<br>{muted_html(details, self.palette())}")
         self._update_pixel_cache_note(sum(counts.values()))
 
     def _update_pixel_cache_note(self, images: int) -> None:
@@ -778,13 +1022,15 @@ class StrategyPanel(QWidget):
         from ..core.recipes import RECIPES
 
         if RECIPES[self.strategy].cached_features:
-            self.pixel_cache_note.setText("This strategy keeps features (a few KB per photo), not photos.")
+            self.pixel_cache_note.setText(self.tr("This strategy keeps features (a few KB per photo), not photos."))
             return
         side = self.image_size.value()
         needed = images * side * side * 3 / 2**30
-        how = ("kept on disk after the first read, so later runs start at once"
-               if needed <= self.pixel_cache.value() else "more than this budget: decoded again every epoch")
-        self.pixel_cache_note.setText(f"{images:,} photos at {side} px take {needed:.1f} GB decoded: {how}.")
+        how = (self.tr("kept on disk after the first read, so later runs start at once")
+               if needed <= self.pixel_cache.value() else self.tr("more than this budget: decoded again every epoch"))
+        text = self.tr("%1 photos at %2 px take %3 GB decoded: %4.")  # a data set has two photos at least
+        self.pixel_cache_note.setText(i18n.fill(text, i18n.format_number(images), side, i18n.format_number(needed, 1),
+                                                how))
 
     # ---- preview
 
@@ -828,10 +1074,7 @@ class StrategyPanel(QWidget):
         if self.sender() is not self._preview_worker:
             return
         for label, image in zip(self.preview_labels, images):
-            pixmap = QPixmap.fromImage(image).scaled(
-                PREVIEW_SIZE, PREVIEW_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(pixmap)
+            label.setPixmap(preview_pixmap(image, label.devicePixelRatioF()))
         self.preview_shown = len(images)
         self.preview_seed_shown = self.sender().seed
         self._preview_done = self.sender().request
@@ -843,7 +1086,8 @@ class StrategyPanel(QWidget):
 
     def _on_preview_errored(self, error) -> None:
         if self.sender() is self._preview_worker:
-            self.banner.show_message(f"The augmentation preview failed: {describe_error(error)}", "warning")
+            self.banner.show_message(i18n.fill(self.tr("The augmentation preview failed: %1"), describe_error(error)),
+                                     "warning")
 
     def set_locked(self, locked: bool) -> None:
         """While a run trains, its strategy cannot change."""
