@@ -88,7 +88,7 @@ def main() -> None:
                     f"| {r['dog_share']:.1%} of {r['dogs']} | {r['rate']:.1f} | {100 * r['others_cpu']:.0f} % |")
         print(rows[-1], flush=True)
     lines = [
-        f"Machine: {machine()}; torch {torch.__version__} with {torch.get_num_threads()} threads, float32, "
+        f"Machine: {machine()}; {torch.get_num_threads()} torch threads, float32, "
         f"batch {BATCH}, channels-last; `python bench/backbones.py`.",
         "",
         "Every photo of the test split, squashed to the native size by the app's reader, through the whole "
@@ -97,7 +97,8 @@ def main() -> None:
         "*img/s*: forward passes alone, after a warm-up batch. *Others' CPU*: the share of the machine's cores "
         "other processes used meanwhile (above a few percent, the speed is low).",
         "",
-        "| backbone | px | GFLOP/img | cats as cats | dogs as dogs | img/s | others' CPU |",
+        "| backbone | px | GFLOP/img | cats as cats | dogs as dogs "
+        "| img/s (forward passes only, after a warm-up batch) | others' CPU |",
         "|---|---|---|---|---|---|---|",
         *rows,
     ]

@@ -1,11 +1,14 @@
 """Fuzz the image reader for a while: tests/test_fuzz_images.py, round after round, with new seeds.
 
-    python bench/fuzz_images.py [--minutes 10] [--examples-per-round 2000] [--section NAME]
+    python bench/fuzz_images.py [--minutes 10 | --rounds N] [--examples-per-round 2000] [--seed S]
+                                [--section NAME]
 
 Each round is a fresh pytest process running the fuzz tests with ``CATDOG_GUI_FUZZ_SEED`` set, so a
 crash or hang (the tests end a process stuck for a minute, with a traceback) costs one round, not the
 search. A round that fails leaves its output in bench/out/fuzz-round-N.txt, with hypothesis's
-smallest failing input. Writes a summary into bench/RESULTS.md and prints it.
+smallest failing input. The rounds' seeds come from ``--seed`` (random when not given), so the summary
+it writes into bench/RESULTS.md (and prints) names a command that tries the same inputs again:
+``--rounds N --examples-per-round E --seed S``.
 """
 
 from __future__ import annotations
@@ -52,14 +55,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--examples-per-round", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, help="run this many rounds, however long they take")
+    parser.add_argument("--seed", type=int, help="seed of the rounds' seeds (default: a random one)")
     parser.add_argument("--section", default="Fuzzing the image reader")
     args = parser.parse_args()
+    if args.seed is None:
+        args.seed = random.randrange(2**32)
 
+    round_seeds = random.Random(args.seed)
     deadline = time.monotonic() + 60 * args.minutes
     totals, failed, rounds, busy = Counter(), [], 0, 0.0
-    while time.monotonic() < deadline:
+    while (rounds < args.rounds) if args.rounds else (time.monotonic() < deadline):
         rounds += 1
-        seed = random.randrange(2**32)
+        seed = round_seeds.randrange(2**32)
         passed, counts, seconds = run_round(rounds, seed, args.examples_per_round, ROOT / "bench" / "out")
         totals.update(counts)
         busy += seconds
@@ -68,9 +76,11 @@ def main() -> None:
         print(f"round {rounds}: {sum(counts.values())} inputs in {seconds:.0f} s, "
               f"{'passed' if passed else 'FAILED'}", flush=True)
     inputs = sum(totals.values())
+    again = (f"python bench/fuzz_images.py --rounds {rounds} --examples-per-round {args.examples_per_round} "
+             f"--seed {args.seed}")
     lines = [
-        (f"Machine: {machine()}; `python bench/fuzz_images.py --minutes {args.minutes:g}`: {rounds} rounds of "
-         f"{args.examples_per_round} examples per test, {busy / 60:.1f} min."),
+        (f"Machine: {machine()}; {rounds} rounds of {args.examples_per_round} examples per test, "
+         f"{busy / 60:.1f} min; the same inputs again: `{again}`."),
         "",
         f"Inputs tried: {inputs} (counted by rounds that finished); rounds failed: {len(failed)}"
         + (f" (seeds {', '.join(map(str, failed))}; output in bench/out/)" if failed else "") + ".",

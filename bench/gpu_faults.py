@@ -12,7 +12,8 @@ then, on made-up photos:
    and give the answers a small batch gives;
 4. extracts features (EfficientNet-Lite0 with random weights from a file) with a batch that cannot fit.
 
-Prints one JSON object and writes it to OUT/gpu_faults.json. Needs a CUDA GPU.
+Prints one JSON object, writes it to OUT/gpu_faults.json and a summary table into bench/RESULTS.md
+(section "Out of GPU memory, for real"). Needs a CUDA GPU.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, made_up_dataset  # noqa: E402
+from common import ROOT, machine, made_up_dataset, write_section  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -153,6 +154,31 @@ def check_features(data: Path, runs: Path, model_dir: Path) -> dict:
     return {"outcome": outcome, "first_batch_sizes_tried": tried[:12], "seconds": round(time.perf_counter() - started, 2)}
 
 
+CHECKS = ("training", "command_line", "prediction", "feature_extraction")
+PER_SPLIT = (512, 64, 8)  # made-up photos per class: train, validation, test
+
+
+def summary(report: dict, free_gib: float) -> list[str]:
+    """The report as a Markdown table, one row per check (tracebacks stay in gpu_faults.json)."""
+    def cell(value) -> str:
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {cell(item)}" for key, item in value.items())
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    rows = [f"| {name} | {cell({k: v for k, v in report[name].items() if k != 'traceback'})} |"
+            for name in CHECKS if name in report]
+    train, validation, test = PER_SPLIT
+    return [
+        f"Machine: {machine()}; {report['gpu']} ({report['total_gib']} GiB); `python bench/gpu_faults.py "
+        f"--free-gib {free_gib:g}`: one tensor fills the GPU but for {report['free_gib_left']} GiB (as another "
+        f"program sharing it would); made-up photos, {train} train, {validation} validation and {test} test per class.",
+        "",
+        "| check | what happened |",
+        "|---|---|",
+        *rows,
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--free-gib", type=float, default=3.0)
@@ -171,7 +197,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
         os.environ["CATDOG_GUI_CACHE"] = str(temp / "cache")
-        data = made_up_dataset(temp / "photos", (512, 64, 8), size=(64, 64), suffix=".png")
+        data = made_up_dataset(temp / "photos", PER_SPLIT, size=(64, 64), suffix=".png")
         for name, check in (("training", lambda: check_training(data, temp / "runs", ballast_mib)),
                             ("command_line", lambda: check_cli(data, temp / "cli-runs")),
                             ("prediction", lambda: check_prediction(temp)),
@@ -188,6 +214,7 @@ def main() -> None:
     print(text)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (Path(args.out) / "gpu_faults.json").write_text(text)
+    write_section("Out of GPU memory, for real", summary(report, args.free_gib))
 
 
 if __name__ == "__main__":

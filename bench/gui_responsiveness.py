@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, machine, subset, write_section  # noqa: E402
+from common import DEFAULT_DATA, TRAIN_RATE, machine, subset, write_section  # noqa: E402
 
 PROBE_MS = 5
+PREPARE_RATE = "prepare img/s (photos decoded or extracted, over the time before training)"
 
 
 def summarise(records: list[tuple[float, object]]) -> dict:
@@ -209,7 +210,7 @@ def main() -> None:
              + (f" ({args.per_class} training photos per class)" if args.per_class else "")
              + f"; strategy {args.strategy}; empty feature cache; event loop probed every {args.probe_ms} ms "
              "in the probed runs", "",
-             "| run | prepare img/s | train img/s | s/epoch | longest event-loop gap ms | p99 gap ms |",
+             f"| run | {PREPARE_RATE} | {TRAIN_RATE} | s/epoch (median) | longest event-loop gap ms | p99 gap ms |",
              "|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['mode']} | {row['prepare_images_per_second']} | {row['train_images_per_second']} | "

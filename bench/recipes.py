@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_DATA, machine, run_cli, write_section  # noqa: E402
+from common import DEFAULT_DATA, TRAIN_RATE, machine, run_cli, write_section  # noqa: E402
 
 
 def main() -> None:
@@ -46,10 +46,9 @@ def main() -> None:
         result = run_cli(command, env={"CATDOG_GUI_CACHE": args.cache})
         result["recipe"] = recipe
         print(json.dumps(result), flush=True)
-        images = sum(1 for _ in Path(args.data, "train").rglob("*.*"))
-        per_epoch = result["seconds_per_epoch"]
+        per_epoch, rate = result["seconds_per_epoch"], result.get("train_images_per_second")
         rows.append(
-            f"| {recipe} | {result['epochs']} | {per_epoch:.1f} | {images / per_epoch:.0f} | "
+            f"| {recipe} | {result['epochs']} | {per_epoch:.1f} | {f'{rate:.0f}' if rate else '-'} | "
             f"{result['best_val_accuracy']:.3f} | {result['test_accuracy']:.3f} | {result['seconds']:.0f} | "
             f"{result['peak_memory_mib']} |"
         )
@@ -58,7 +57,7 @@ def main() -> None:
         + ("; feature cache emptied before each run" if args.cold else "")
         + (f"; extra options: {' '.join(args.extra)}" if args.extra else ""),
         "",
-        "| recipe | epochs | s/epoch | train img/s | best val acc | test acc | wall s | peak MiB |",
+        f"| recipe | epochs | s/epoch (median) | {TRAIN_RATE} | best val acc | test acc | wall s | peak MiB |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
     ]
