@@ -2,7 +2,7 @@
 
     python docs/make_screenshots.py [OUT_DIR] [--dark] [--every-step]
 
-OUT_DIR is docs/screenshots unless given. ``--dark`` takes them as on a desktop with a dark colour
+OUT_DIR is resources/screenshots unless given. ``--dark`` takes them as on a desktop with a dark colour
 scheme (the palette such a desktop would supply: colours.dark_palette), named ``dark-*.png``.
 ``--every-step`` takes one of each of the six steps instead of the README's four, named
 ``light-1-photos.png`` … ``dark-6-runs.png``, for checking that every step reads well in both schemes.
@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "screenshots"
+OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
 README_SHOTS = ("start", "photos", "training", "classify")
 EVERY_STEP = ("photos", "strategy", "training", "evaluate", "classify", "runs")  # steps 1 to 6
 PER_SPLIT = {"train": 40, "validation": 20, "test": 10}

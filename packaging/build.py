@@ -40,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
+LINUX_FILES = ROOT / "resources" / "linux"  # the desktop entry and the AppStream metainfo
 BUILD = ROOT / "build" / "packaging"
 DIST = ROOT / "dist"
 APP = "catdog-gui"
@@ -194,8 +195,8 @@ def linux_deb(bundle: Path, python: Path, version: str, flavour: str) -> Path:
         (package / folder).mkdir(parents=True)
     copy_tree_linked(bundle, package / "opt" / APP)
     (package / "usr" / "bin" / APP).symlink_to(f"../../opt/{APP}/{APP}")  # relative: works unpacked anywhere
-    shutil.copy(PACKAGING / "linux" / f"{APP}.desktop", share / "applications" / f"{APP}.desktop")
-    shutil.copy(PACKAGING / "linux" / METAINFO, share / "metainfo" / METAINFO)
+    shutil.copy(LINUX_FILES / f"{APP}.desktop", share / "applications" / f"{APP}.desktop")
+    shutil.copy(LINUX_FILES / METAINFO, share / "metainfo" / METAINFO)
     run(python, PACKAGING / "render_icons.py", "hicolor", share / "icons" / "hicolor")
     (share / "doc" / APP / "copyright").write_text(
         f"catdog-gui {version}\nLicense: Apache-2.0\nBundles PyTorch, NVIDIA CUDA libraries, Qt (LGPLv3) and other\n"

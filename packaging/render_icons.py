@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-ICON = Path(__file__).resolve().parent.parent / "catdog_gui" / "resources" / "catdog-gui.svg"
+ICON = Path(__file__).resolve().parent.parent / "resources" / "catdog-gui.svg"
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICONSET_SIZES = (16, 32, 128, 256, 512)  # each also at twice the size, as "@2x"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

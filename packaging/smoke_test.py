@@ -2,7 +2,8 @@
 
     python packaging/smoke_test.py            (after build.py; the same --venv and --flavour)
 
-1. The bundle: ``--version``; ``--self-test`` (the window offscreen, training through the worker, a dropped
+1. The bundle: the run-time files of resources/ inside it (the icon, each compiled catalogue);
+   ``--version``; ``--self-test`` (the window offscreen, training through the worker, a dropped
    photo), also in Spanish; the command line: train with the built-in EfficientNet-Lite0 weights, predict, export ONNX,
    torch.export (.pt2) and TorchScript, train with the built-in Lite1 and Lite2 weights; nothing downloaded; with a window open, a
    second launch hands its photo over. On Linux's CUDA build, torch's CUDA libraries all resolve inside
@@ -31,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build import APP, BUILD, DIST, METAINFO, SYSTEM, BuildError, ask, default_flavour, venv_python
+from build import APP, BUILD, DIST, METAINFO, ROOT, SYSTEM, BuildError, ask, default_flavour, venv_python
 
 BUNDLE = DIST / APP
 NO_NETWORK = "http://127.0.0.1:9"  # the discard port: every download fails at once
@@ -103,6 +104,7 @@ class Checker:
 
     def bundle(self, command: Path, flavour: str) -> None:
         say("bundle: --version and --self-test")
+        self.resources_inside()
         self.starts(command, "the bundle")
         self.app(command, "--self-test", what="the bundle's --self-test")
         self.self_test_in_spanish(command)
@@ -110,6 +112,14 @@ class Checker:
             self.cuda_libraries_inside()
         self.command_line(command)
         self.second_launch_hands_over(window_program())
+
+    def resources_inside(self) -> None:
+        """The icon and every compiled catalogue of resources/, where the app looks in a frozen build."""
+        packaged = BUNDLE / "_internal" / "catdog_gui" / "resources"
+        wanted = [Path("catdog-gui.svg")] + [Path("translations") / qm.name
+                                             for qm in (ROOT / "resources" / "translations").glob("*.qm")]
+        missing = [str(path) for path in wanted if not (packaged / path).is_file()]
+        check(not missing, f"the bundle lacks {', '.join(missing)} in {packaged}")
 
     def self_test_in_spanish(self, command: Path) -> None:
         """The window in Spanish: the app's catalogue and Qt's own are both in the bundle."""

@@ -1,4 +1,4 @@
-"""The Linux desktop integration files in packaging/linux/: the desktop entry (menus, "Open with") and the
+"""The Linux desktop integration files in resources/linux/: the desktop entry (menus, "Open with") and the
 AppStream metainfo (software centres). Checked here with the standard library; the tests at the end also
 run the freedesktop validators where they are installed (desktop-file-utils, appstream)."""
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LINUX = ROOT / "packaging" / "linux"
+LINUX = ROOT / "resources" / "linux"
 DESKTOP_FILE = LINUX / "catdog-gui.desktop"
 COMPONENT_ID = "io.github.catdog_gui.catdog_gui"
 METAINFO = LINUX / f"{COMPONENT_ID}.metainfo.xml"

@@ -16,11 +16,12 @@ sys.path.insert(0, str(ROOT / "packaging"))
 import render_icons
 
 
-def test_the_window_gets_the_apps_icon_from_the_package(qapp):
+def test_the_window_gets_the_apps_icon_from_the_resources_folder(qapp):
     from catdog_gui.gui.app import DESKTOP_FILE_NAME, icon_path, make_application
 
+    # This checkout's one copy; a wheel's and the frozen app's are checked by test_resources.py.
+    assert icon_path() == ROOT / "resources" / "catdog-gui.svg"
     assert icon_path().is_file()
-    assert icon_path().is_relative_to(ROOT / "catdog_gui")  # package data, not a file beside the checkout
     app = make_application()
     assert not app.windowIcon().isNull()
     assert not app.windowIcon().pixmap(48, 48).isNull()
@@ -67,7 +68,7 @@ def test_desktop_entry_runs_the_installed_command_with_the_apps_icon():
 
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str
-    entry.read(ROOT / "packaging" / "linux" / "catdog-gui.desktop", encoding="utf-8")
+    entry.read(ROOT / "resources" / "linux" / "catdog-gui.desktop", encoding="utf-8")
     fields = entry["Desktop Entry"]
     scripts = {script.name for script in metadata.entry_points(group="console_scripts")
                if script.value.startswith("catdog_gui.")}

@@ -7,7 +7,7 @@
 
 Step one, ``pyside6-lupdate``, reads the texts marked for translation (``self.tr``,
 ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``) in ``catdog_gui/gui/*.py`` (the window only: the
-command line stays English) into ``catdog_gui/resources/translations/catdog_gui_<code>.ts``, keeping the
+command line stays English) into ``resources/translations/catdog_gui_<code>.ts``, keeping the
 translations there and dropping the texts the code no longer has. Translate in Qt Linguist
 (``pyside6-linguist``) or any editor of the XML. Step two, ``pyside6-lrelease``, compiles each ``.ts``
 into the ``.qm`` the app loads; both are committed, so that a checkout, an editable install and a wheel
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "catdog_gui" / "gui"
-TRANSLATIONS = ROOT / "catdog_gui" / "resources" / "translations"
+TRANSLATIONS = ROOT / "resources" / "translations"
 PREFIX = "catdog_gui_"
 SOURCE_LANGUAGE = "en"
 

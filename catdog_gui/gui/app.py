@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from . import i18n
+from .app_resources import resource_path
 from .settings import APPLICATION, ORGANISATION, open_settings
 
 DESKTOP_FILE_NAME = "catdog-gui"  # the installed .desktop entry, which Wayland matches windows to
 
 
 def icon_path() -> Path:
-    """The app's icon, shipped inside the package so an installed or frozen app has it too."""
-    return Path(str(resources.files("catdog_gui") / "resources" / "catdog-gui.svg"))
+    """The app's icon: resources/catdog-gui.svg, packaged so that an installed or frozen app has it too."""
+    return resource_path("catdog-gui.svg")
 
 
 def make_application(argv: list[str] | None = None):

@@ -4,8 +4,8 @@ the way that language writes them.
 The language is the one saved from the Language menu, else the first of the system's languages
 (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` on Linux) that the app has a catalogue for, else
 English, the language of the source. Catalogues are ``resources/translations/catdog_gui_<code>.qm``
-in the package: adding a language is adding its file. Qt's own catalogue (``qtbase_<code>.qm``, for
-the buttons and dialogs Qt draws) is loaded with it.
+(packaged with the app; see :mod:`~catdog_gui.gui.app_resources`): adding a language is adding its
+file. Qt's own catalogue (``qtbase_<code>.qm``, for the buttons and dialogs Qt draws) is loaded with it.
 
 :func:`use_language` must run before the first window is built: widgets take their texts when they
 are made. :func:`~catdog_gui.gui.app.make_application` calls it.
@@ -18,10 +18,11 @@ import json
 import os
 import re
 import sys
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLibraryInfo, QLocale, QProcess, QSettings, QTranslator
+
+from .app_resources import resource_path
 
 SOURCE_LANGUAGE = "en"  # the language the texts are written in
 SYSTEM_DEFAULT = ""  # the saved choice that means "follow the system"
@@ -37,8 +38,9 @@ _language_in_use: str | None = None
 
 
 def translations_dir() -> Path:
-    """The folder of the app's catalogues, inside the package (so installed and frozen apps have it)."""
-    return Path(str(resources.files("catdog_gui") / "resources" / "translations"))
+    """The folder of the app's catalogues, resources/translations (packaged, so installed and frozen apps
+    have it)."""
+    return resource_path("translations")
 
 
 def available_languages() -> list[str]:
