@@ -1,4 +1,4 @@
-"""The command line: the same engine as the window, headless.
+"""The command line: the same engine as the window, headless (docs/ARCHITECTURE.md, "Layers and data flow").
 
 Exit status: 0 on success, 2 on bad input (a one-line message on standard error), 130 when Ctrl-C
 stopped it, 1 on any other failure. With ``--json`` the last line of standard output is one JSON object
@@ -449,9 +449,8 @@ def _listing_skipped_on_failure(training):
     try:
         yield from training.run()
     except UserError:
-        dataset = getattr(training, "dataset", None)
-        if dataset is not None and distributed.is_main():
-            _report_skipped(dataset.skipped)
+        if training.dataset is not None and distributed.is_main():  # None: it failed before loading the photos
+            _report_skipped(training.dataset.skipped)
         raise
 
 

@@ -1,4 +1,11 @@
-"""Shared fixtures: small made-up image datasets, written fresh for each test that asks."""
+"""Shared fixtures: small made-up image datasets, written fresh for each test that asks.
+
+More live beside it, one module per subject: the window's (``window``, ``gui_settings``, ``shoot``,
+``trained_model``) in gui_fixtures.py, the translated window's (``window_in``) in i18n_fixtures.py, a model
+file to damage (``model_file``) in model_fixtures.py. ``pytest_plugins`` below offers them to every test:
+a test names a fixture as an argument and imports from those modules only plain helpers (``open_window``,
+``load_data``, ``visible_texts``, ``rewrite``...). No test module imports a fixture.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ import pytest
 from PIL import Image
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["gui_fixtures", "i18n_fixtures", "model_fixtures"]
 
 REAL_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "catsdogs"
 

@@ -1,4 +1,9 @@
-"""Fixtures for the window's tests: an isolated main window, screenshots, a trained model."""
+"""Fixtures for the window's tests: an isolated main window, screenshots, a trained model.
+
+conftest.py loads this module as a plugin (``pytest_plugins``), so every test can ask for its fixtures
+by name; test modules import from here only the plain helpers (``open_window``, ``load_data``,
+``choose_small_scratch``, ``ENGINE_TIMEOUT_MS``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from conftest import write_lecture_dataset
 
 # On a small machine shared with other work, OpenMP threads that spin while they wait make each
 # tiny training step here wait for CPU time, and a few-epoch run takes seconds instead of a fraction
-# of one. Results do not depend on it. Set before torch is loaded (if this module comes first).
+# of one. Results do not depend on it. Set before torch is loaded: conftest loads this module first.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ENGINE_TIMEOUT_MS = 60_000

@@ -2,10 +2,13 @@
 
 ``window_in(code)`` builds the main window with the app speaking ``code``; ``visible_texts(widget)``
 collects the texts a user sees (labels, buttons, group boxes, tabs, headers, list items, menus);
-``english_left(texts)`` keeps those still in English. Import them as test modules import gui_fixtures::
+``english_left(texts)`` keeps those still in English. conftest.py loads this module as a plugin
+(``pytest_plugins``): a test asks for the ``window_in`` fixture by name and imports only the helpers::
 
-    from gui_fixtures import gui_settings  # noqa: F401 (fixture)
-    from i18n_fixtures import english_left, visible_texts, window_in  # noqa: F401 (fixture)
+    from i18n_fixtures import english_left, visible_texts
+
+    def test_the_spanish_window_speaks_spanish(window_in):
+        assert english_left(visible_texts(window_in("es"))) == []
 """
 
 from __future__ import annotations

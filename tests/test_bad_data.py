@@ -26,7 +26,7 @@ from catdog_gui.core.preprocessing import decode_all
 from conftest import make_image
 from test_cli import TRAIN_FAST
 from test_images import patch_jpeg_size, patch_png_size
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, window  # noqa: F401 (fixtures)
+from gui_fixtures import choose_small_scratch, load_data
 
 CATS, DOGS = "chats été 🐱", "собаки 犬"  # class folders named in other scripts, with spaces and emoji
 ORIENTATION = 0x0112

@@ -15,7 +15,6 @@ from catdog_gui.core import runfiles
 from catdog_gui.core.errors import ModelFileError, UserError
 
 from conftest import write_lecture_dataset, write_model_file
-from gui_fixtures import gui_settings, window  # noqa: F401 (fixtures)
 
 GOOD_SETTINGS = {"data": "photos", "strategy": "scratch", "epochs": 3, "lr": 0.001,
                  "augmentation": {"rotation": 40, "horizontal_flip": True}}

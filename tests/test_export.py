@@ -23,7 +23,6 @@ from catdog_gui.core.models import SCRATCH, HeadSpec, build_classifier, probabil
 from catdog_gui.core.prediction import Predictor
 
 from conftest import make_image, write_model_file
-from gui_fixtures import gui_settings, window  # noqa: F401 (fixtures)
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")

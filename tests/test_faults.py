@@ -31,7 +31,7 @@ from catdog_gui.core.training import EpochDone, Finished, Progress, Training
 
 from conftest import write_lecture_dataset
 from test_cli import run_cli
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, trained_model, window  # noqa: F401
+from gui_fixtures import choose_small_scratch, load_data
 
 TRAIN_FAST = ["--strategy", "scratch", "--image-size", "48", "--batch-size", "8", "--device", "cpu",
               "--precision", "fp32"]

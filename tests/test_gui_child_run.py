@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_lecture_dataset
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, open_window, shoot  # noqa: F401 (fixtures)
+from gui_fixtures import choose_small_scratch, load_data, open_window
 
 RUNS = 5  # the Runs step's index
 BANNER = "Training on 2 GPUs in a separate process; its curves appear in step 6 (Runs) as it runs."

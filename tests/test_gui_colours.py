@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from catdog_gui.gui import colours
 from catdog_gui.gui.colours import GRAPHIC_CONTRAST, TEXT_CONTRAST, contrast_ratio
-from gui_fixtures import gui_settings, window  # noqa: F401 (fixtures)
 
 Role = QPalette.ColorRole
 

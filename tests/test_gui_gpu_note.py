@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catdog_gui.core import gpu_check
-from gui_fixtures import gui_settings, open_window  # noqa: F401 (fixtures)
+from gui_fixtures import open_window
 
 ARCH_LIST = ("sm_75", "sm_80", "sm_86", "sm_90", "sm_100", "sm_120")
 

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QPushButton, QToolButton, QWidget
 
 from conftest import make_image, write_lecture_dataset
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, open_window, window  # noqa: F401 (fixtures)
+from gui_fixtures import choose_small_scratch, load_data, open_window
 from catdog_gui.gui.accessible import mnemonic_letter, plain_text
 
 

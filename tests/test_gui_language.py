@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gui_fixtures import gui_settings, load_data  # noqa: F401 (fixtures)
-from i18n_fixtures import english_left, menu_texts, visible_texts, visible_texts_by_widget, window_in  # noqa: F401
+from gui_fixtures import load_data
+from i18n_fixtures import english_left, menu_texts, visible_texts, visible_texts_by_widget
 
 from catdog_gui.gui import i18n
 from catdog_gui.gui import main_window as main_window_module

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from conftest import write_lecture_dataset
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, window  # noqa: F401 (fixtures)
+from gui_fixtures import choose_small_scratch, load_data
 from catdog_gui.gui.i18n import format_percent
 from catdog_gui.gui.notifier import failed_text, finished_text
 

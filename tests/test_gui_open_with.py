@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_image, write_lecture_dataset, write_model_file
-from gui_fixtures import ENGINE_TIMEOUT_MS, gui_settings, open_window, window  # noqa: F401 (fixtures)
+from gui_fixtures import ENGINE_TIMEOUT_MS
 
 PREDICT_TIMEOUT_MS = 30_000
 SECOND_LAUNCH_TIMEOUT_S = 60

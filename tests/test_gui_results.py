@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import make_image, write_lecture_dataset
-from gui_fixtures import gui_settings, shoot, trained_model, window  # noqa: F401 (fixtures)
 from catdog_gui.gui.selftest import drop_files
 
 

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from conftest import write_lecture_dataset
-from gui_fixtures import shoot  # noqa: F401 (fixture)
 
 HEADER = "phase,epoch,loss,accuracy,val_loss,val_accuracy,seconds\n"
 EPOCH_ROWS = [

@@ -13,13 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
 from conftest import make_image, write_lecture_dataset
-from gui_fixtures import (  # noqa: F401 (fixtures)
-    choose_small_scratch,
-    gui_settings,
-    load_data,
-    trained_model,
-    window,
-)
+from gui_fixtures import choose_small_scratch, load_data
 from catdog_gui.gui.accessible import (
     confusion_cell_name,
     epoch_values_text,

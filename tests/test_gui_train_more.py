@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from conftest import write_lecture_dataset
-from gui_fixtures import gui_settings, load_data, shoot, window  # noqa: F401 (fixtures)
+from gui_fixtures import load_data
 
 PARENT, CHILD = "20261130-101500-scratch", "20261130-111500-scratch"
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import write_lecture_dataset
-from gui_fixtures import choose_small_scratch, gui_settings, load_data, shoot, window  # noqa: F401 (fixtures)
+from gui_fixtures import choose_small_scratch, load_data
 
 EPOCHS = 3
 

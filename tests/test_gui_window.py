@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import make_image, write_lecture_dataset
-from gui_fixtures import gui_settings, load_data, open_window, shoot, window  # noqa: F401 (fixtures)
+from gui_fixtures import load_data, open_window
 
 
 def test_window_opens_with_the_steps_the_device_and_the_menu(window, qtbot, shoot):

@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 import torch
 from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 
-from catdog_gui.core import modelfile
 from catdog_gui.core.errors import ModelFileError, UserError
 from catdog_gui.core.modelfile import load_model, model_info, read_info, save_model, write_atomically
 from catdog_gui.core.models import SCRATCH, HeadSpec, build_classifier, probabilities
+
+from model_fixtures import rewrite
 
 CLASSES = ["cats", "dogs"]
 
@@ -39,40 +40,6 @@ def make_model(num_classes=2, head=HeadSpec(16), size=48, backbone=SCRATCH, seed
 def save(path: Path, model, classes=CLASSES, size=48, backbone=SCRATCH, head=HeadSpec(16), recipe="scratch",
          metrics=None) -> Path:
     return save_model(path, model, model_info(model, classes, size, backbone, head, recipe, metrics))
-
-
-@pytest.fixture(scope="module")
-def base_file(tmp_path_factory) -> Path:
-    return save(tmp_path_factory.mktemp("base") / "model.safetensors", make_model())
-
-
-@pytest.fixture
-def model_file(base_file, tmp_path) -> Path:
-    """A fresh copy of a valid model file, for this test to damage."""
-    path = tmp_path / "model.safetensors"
-    path.write_bytes(base_file.read_bytes())
-    return path
-
-
-def rewrite(src: Path, dst: Path, metadata: dict | None = None, edit_tensors=None) -> Path:
-    """Copy a model file with changed metadata (``None`` deletes a key) and/or tensors.
-
-    The checksum is recomputed (unless the edit names it), so only the check under test can refuse the file.
-    """
-    with safe_open(str(src), framework="pt") as handle:
-        meta = dict(handle.metadata())
-    tensors = load_file(str(src))
-    if edit_tensors is not None:
-        tensors = edit_tensors(dict(tensors))
-    for key, value in (metadata or {}).items():
-        if value is None:
-            meta.pop(key, None)
-        else:
-            meta[key] = value
-    if "sha256" not in (metadata or {}):
-        meta["sha256"] = modelfile._digest(tensors, meta)
-    save_file(tensors, str(dst), metadata=meta)
-    return dst
 
 
 def refused(path, *words: str) -> str:

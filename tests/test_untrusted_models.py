@@ -26,8 +26,7 @@ from catdog_gui.core.modelfile import MAX_CLASSES, load_model, read_info
 from catdog_gui.core.recipes import resolve_settings
 from catdog_gui.core.training import EpochDone, Training
 
-from gui_fixtures import gui_settings, trained_model, window  # noqa: F401 (fixtures)
-from test_modelfile import base_file, model_file, rewrite  # noqa: F401 (fixtures)
+from model_fixtures import rewrite
 
 
 class RunsCode:

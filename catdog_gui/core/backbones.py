@@ -3,6 +3,8 @@
 Every backbone is split into ``lower`` and ``top`` parts: fine-tuning unfreezes ``top`` (the lecture's
 "top block"), and frozen parts run without gradients. ``output`` is ``"pool"`` (global average) or
 ``"flatten"`` (the lecture's VGG16 flattens its 4x4x512 map).
+
+Adding a backbone: docs/ARCHITECTURE.md, "How to add a backbone" (names.py, here, the window's texts, tests).
 """
 
 from __future__ import annotations

@@ -23,12 +23,16 @@ from pathlib import Path
 
 from .errors import DataError
 from .images import Skipped, hidden_or_system_reason, skip_reason_for_name
-from .names import SUBSETS  # noqa: F401 (the subsets' names, also imported from here)
+from .names import EVERY_PHOTO_SUBSET, LECTURE_SUBSET, SUBSETS  # noqa: F401 (SUBSETS: also imported from here)
 
 SPLITS = ("train", "validation", "test")
 LECTURE_COUNTS = (1000, 500, 500)  # the lecture's subset, per class: train, validation, test
 UNSPLIT = "unsplit"  # the key of photos set aside from a folder not split yet: they belong to no split
-DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)
+DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)  # how a folder not split yet is cut per class: train, validation, test
+# The folder layouts (Dataset.layout): train/validation/test folders of class folders, class folders not
+# split yet, and one folder of photos named by their class (cat.12.jpg).
+LAYOUTS = ("lecture", "class-folders", "flat")
+LECTURE_LAYOUT, CLASS_FOLDERS_LAYOUT, FLAT_LAYOUT = LAYOUTS
 _FLAT_NAME = re.compile(r"^([A-Za-z][\w-]*?)[._ -]\d+\.\w+$")
 
 
@@ -53,7 +57,7 @@ class Dataset:
     classes: list[str]
     splits: dict[str, list[Sample]]
     skipped: list[Skipped] = field(default_factory=list)
-    subset: str = "all"
+    subset: str = EVERY_PHOTO_SUBSET
     unused: dict[str, list[Sample]] = field(default_factory=dict)
     unused_reason: str = ""
 
@@ -112,10 +116,10 @@ def detect_layout(root: Path) -> str:
         raise DataError(f"{root}: not a folder (or it does not exist)")
     names = {p.name.lower() for p in root.iterdir() if p.is_dir()}
     if "train" in names and ("validation" in names or "val" in names):
-        return "lecture"
+        return LECTURE_LAYOUT
     if any(_visible_dirs(root)):
-        return "class-folders"
-    return "flat"
+        return CLASS_FOLDERS_LAYOUT
+    return FLAT_LAYOUT
 
 
 def load_dataset(
@@ -123,7 +127,7 @@ def load_dataset(
     seed: int = 0,
     fractions: tuple[float, float, float] = DEFAULT_FRACTIONS,
     counts: tuple[int, int, int] | None = None,
-    subset: str = "all",
+    subset: str = EVERY_PHOTO_SUBSET,
 ) -> Dataset:
     """Scan a dataset folder in any of the three layouts.
 
@@ -161,21 +165,31 @@ def subset_sizes(dataset: Dataset) -> dict[str, int | None]:
     split yet has fewer photos than the subset needs."""
     every = _count_table(dataset.classes, _every_photo(dataset))
     total = sum(sum(row.values()) for row in every.values())
-    if dataset.layout == "lecture":
+    if dataset.layout == LECTURE_LAYOUT:
         caps = dict(zip(SPLITS, LECTURE_COUNTS))
         lecture = sum(min(n, caps[split]) for split, row in every.items() for n in row.values())
     else:
         per_class = [sum(row[name] for row in every.values()) for name in dataset.classes]
         enough = all(n >= sum(LECTURE_COUNTS) for n in per_class)
         lecture = sum(LECTURE_COUNTS) * len(dataset.classes) if enough else None
-    return {"all": total, "lecture": lecture}
+    return {EVERY_PHOTO_SUBSET: total, LECTURE_SUBSET: lecture}
 
 
 def subset_offered(dataset: Dataset) -> bool:
     """True when the lecture's subset can be used and would leave photos out: some class has more
     photos than the subset uses (the window then offers the choice)."""
     sizes = subset_sizes(dataset)
-    return sizes["lecture"] is not None and sizes["lecture"] < sizes["all"]
+    return sizes[LECTURE_SUBSET] is not None and sizes[LECTURE_SUBSET] < sizes[EVERY_PHOTO_SUBSET]
+
+
+def suggested_split_counts(smallest_class: int) -> tuple[int, int, int]:
+    """The photos per class (train, validation, test) that a split copy suggests for a folder whose
+    smallest class has ``smallest_class`` photos: :data:`LECTURE_COUNTS` when it has enough for them,
+    else :data:`DEFAULT_FRACTIONS` of it."""
+    if smallest_class >= sum(LECTURE_COUNTS):
+        return LECTURE_COUNTS
+    validation, test = (round(smallest_class * fraction) for fraction in DEFAULT_FRACTIONS[1:])
+    return smallest_class - validation - test, validation, test
 
 
 def _every_photo(dataset: Dataset) -> dict[str, list[Sample]]:
@@ -188,9 +202,9 @@ def _every_photo(dataset: Dataset) -> dict[str, list[Sample]]:
 
 def _load_dataset(root: Path, seed, fractions, counts, subset) -> Dataset:
     layout = detect_layout(root)
-    if layout == "lecture":
+    if layout == LECTURE_LAYOUT:
         dataset = _load_lecture_layout(root)
-        if subset == "lecture":
+        if subset == LECTURE_SUBSET:
             _keep_lecture_subset(dataset, seed)
     else:
         dataset = _load_unsplit(root, layout, seed, fractions, counts, subset)
@@ -216,7 +230,7 @@ def _load_lecture_layout(root: Path) -> Dataset:
             if extra.name not in by_class:
                 skipped.append(Skipped(str(extra), f"class '{extra.name}' is not in train/; ignored"))
         splits[split] = _samples(by_class, class_names)
-    return Dataset(str(root), "lecture", class_names, splits, skipped)
+    return Dataset(str(root), LECTURE_LAYOUT, class_names, splits, skipped)
 
 
 def _keep_lecture_subset(dataset: Dataset, seed: int) -> None:
@@ -244,10 +258,10 @@ def _keep_lecture_subset(dataset: Dataset, seed: int) -> None:
 def _load_unsplit(root: Path, layout: str, seed, fractions, counts, subset) -> Dataset:
     """A folder of class folders or a flat folder, split per class here."""
     skipped: list[Skipped] = []
-    by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
+    by_class = _class_folders(root, skipped) if layout == CLASS_FOLDERS_LAYOUT else _flat_files(root, skipped)
     class_names = sorted(by_class, key=_class_sort_key)
     by = "the split"
-    if counts is None and subset == "lecture":
+    if counts is None and subset == LECTURE_SUBSET:
         counts, by = LECTURE_COUNTS, "the lecture's subset"
         _check_big_enough_for_subset(root, by_class, class_names)
     splits, rest = _split_per_class(by_class, class_names, seed, fractions, counts)
@@ -287,13 +301,13 @@ def labelled_files(folder: str | os.PathLike) -> tuple[list[str], list[tuple[str
 def _labelled_files(root: Path) -> tuple[list[str], list[tuple[str, str]], list[Skipped]]:
     layout = detect_layout(root)
     skipped: list[Skipped] = []
-    if layout == "lecture":
+    if layout == LECTURE_LAYOUT:
         test = _split_dir(root, "test")
         if test is None:
             raise DataError(f"{root}: has no test/ folder to evaluate on")
         by_class = _class_folders(test, skipped)
     else:
-        by_class = _class_folders(root, skipped) if layout == "class-folders" else _flat_files(root, skipped)
+        by_class = _class_folders(root, skipped) if layout == CLASS_FOLDERS_LAYOUT else _flat_files(root, skipped)
     classes = sorted(by_class, key=_class_sort_key)
     samples = [(path, name) for name in classes for path in by_class[name]]
     if not samples:

@@ -39,8 +39,9 @@ from torch import nn
 from .errors import ModelFileError, UserError
 from .modelfile import ModelInfo, read_info
 from .models import SCRATCH, ImageClassifier
+from .runfiles import SETTINGS_FILE
 
-RUN_SETTINGS = "settings.json"  # a folder holding it next to the model is a run folder
+RUN_SETTINGS = SETTINGS_FILE  # a folder holding it next to the model is a run folder
 
 
 @dataclass(frozen=True)

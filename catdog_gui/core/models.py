@@ -8,26 +8,13 @@ model's first layer, so saved and exported models carry their own preprocessing.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
 
 from .backbones import build_base, get_backbone
-
-SCRATCH = "scratch-cnn"  # the "backbone" name of the lecture's small CNN
-
-
-@dataclass(frozen=True)
-class HeadSpec:
-    """Dense head: [dropout] -> dense ``hidden`` ReLU -> [dropout] -> dense outputs."""
-
-    hidden: int
-    dropout_before: float = 0.0
-    dropout_after: float = 0.0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+from .names import SCRATCH  # noqa: F401 (the "backbone" name of the small CNN, also imported from here)
+from .specs import HeadSpec  # noqa: F401 (plain data, without torch; also imported from here)
 
 
 def output_units(num_classes: int) -> int:

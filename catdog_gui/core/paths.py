@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .runfiles import CHECKPOINT  # noqa: F401 (a run folder's file names live in runfiles.py)
 
 APP_NAME = "catdog-gui"
 
@@ -37,10 +38,6 @@ def default_runs_dir() -> Path:
 # Decoded photos are kept on disk (the pixel cache) up to this many GB; past it a run decodes its photos
 # every epoch instead. Each run's settings may change it.
 DEFAULT_PIXEL_CACHE_GB = 20.0
-
-# A run folder keeps this file only while the run is unfinished (stopped or interrupted): it is what
-# ``--resume`` and the window's "Continue" start from, and it is removed when the run ends normally.
-CHECKPOINT = "checkpoint.pt"
 
 
 def can_resume(run_dir: str | Path) -> bool:

@@ -13,50 +13,17 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .images import Skipped, UnusableImage, load_pixels
+from .specs import FILL_MODES, Augmentation  # noqa: F401 (also imported from here)
 
 DECODE_THREADS = min(8, (os.cpu_count() or 1) + 1)
 DECODE_CHUNK = 256  # photos decoded at a time where they are not kept (evaluation, prediction, extraction)
-FILL_MODES = {"nearest": "border", "reflect": "reflection", "constant": "zeros"}
-
-
-@dataclass(frozen=True)
-class Augmentation:
-    """The lecture's augmentation knobs (Keras ``ImageDataGenerator`` meanings) plus a few more.
-
-    ``rotation`` and ``shear`` are in degrees (as in Keras, so the lecture's shear 0.2 is slight);
-    shifts are fractions of the side; ``zoom`` 0.2 scales each axis by 0.8..1.2; colour factors
-    0.2 vary brightness, contrast and saturation by up to 20 %.
-    """
-
-    rotation: float = 0.0
-    width_shift: float = 0.0
-    height_shift: float = 0.0
-    shear: float = 0.0
-    zoom: float = 0.0
-    horizontal_flip: bool = False
-    vertical_flip: bool = False
-    fill_mode: str = "nearest"
-    brightness: float = 0.0
-    contrast: float = 0.0
-    saturation: float = 0.0
-
-    @classmethod
-    def lecture(cls) -> "Augmentation":
-        return cls(rotation=40, width_shift=0.2, height_shift=0.2, shear=0.2, zoom=0.2, horizontal_flip=True)
-
-    @property
-    def active(self) -> bool:
-        return self != Augmentation(fill_mode=self.fill_mode)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+# FILL_MODES and Augmentation are in specs.py (no torch), imported from here too.
 
 
 def decode_into(paths: list[str], size: int, out: np.ndarray, progress=None) -> list[Skipped | None]:

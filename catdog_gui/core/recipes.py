@@ -1,5 +1,7 @@
 """The five strategies of the lecture as data, and the settings of one run resolved from them.
 
+Adding a strategy: docs/ARCHITECTURE.md, "How to add a recipe" (names.py, here, the window's texts, tests).
+
 Each strategy has two sets of values (presets). ``lecture``: the lecture's own (Chollet, Deep Learning
 with Python, 1st ed., ch. 5), tuned for VGG16 and two classes; they reproduce its runs. ``recommended``
 (the default): values chosen by measuring on cats vs dogs and on 17 kinds of flower, which suit any
@@ -16,14 +18,12 @@ import os
 from dataclasses import dataclass, field
 
 from . import runfiles
-from .backbones import DEFAULT_BACKBONE, get_backbone
 from .errors import UserError
-from .names import (CLASS_WEIGHTS, DEFAULT_PRESET, DEFAULT_RECIPE, MONITORS, OPTIMIZERS, PRESETS,  # noqa: F401
-                    SCHEDULES, SUBSETS)
+from .names import (CLASS_WEIGHTS, DEFAULT_BACKBONE, DEFAULT_PRESET, DEFAULT_RECIPE, MONITORS,  # noqa: F401
+                    OPTIMIZERS, PRESETS, SCHEDULES, SCRATCH, SUBSETS)
 from .paths import DEFAULT_PIXEL_CACHE_GB
-from .models import SCRATCH, HeadSpec
-from .preprocessing import FILL_MODES, Augmentation
 from .runfiles import SETTINGS_FILE, settings_values
+from .specs import FILL_MODES, Augmentation, HeadSpec
 
 
 @dataclass(frozen=True)
@@ -172,9 +172,7 @@ def resolve_settings(data: str, strategy: str | None = DEFAULT_RECIPE, preset: s
     backbone = overrides.pop("backbone", DEFAULT_BACKBONE if recipe.pretrained else SCRATCH)
     if not recipe.pretrained and backbone != SCRATCH:
         raise UserError(f"the '{strategy}' strategy trains its own small CNN; --backbone is for pretrained ones")
-    if recipe.pretrained:
-        get_backbone(backbone)
-    default_size = get_backbone(backbone).image_size if recipe.pretrained else 150
+    default_size = _backbone_image_size(backbone) if recipe.pretrained else 150
     settings = Settings(
         data=str(data),
         strategy=strategy,
@@ -193,6 +191,13 @@ def resolve_settings(data: str, strategy: str | None = DEFAULT_RECIPE, preset: s
     settings = dataclasses.replace(settings, **overrides)
     _check(settings)
     return settings
+
+
+def _backbone_image_size(name: str) -> int:
+    """The input size of the pretrained backbone ``name``; UserError if there is none of that name."""
+    from .backbones import get_backbone  # loads torch: only when settings are resolved, not on import
+
+    return get_backbone(name).image_size
 
 
 def _check(settings: Settings) -> None:

@@ -18,8 +18,14 @@ from pathlib import Path
 
 from .errors import UserError
 
+# The files of a run folder, by name (core/training.py writes them; the Runs step and --resume read them).
 SETTINGS_FILE = "settings.json"
-METRICS_FILE = "metrics.csv"
+METRICS_FILE = "metrics.csv"  # one row per epoch
+BEST_MODEL = "best.safetensors"  # the model of the best epoch so far
+LAST_MODEL = "last.safetensors"  # the model of the last epoch
+# Kept only while the run is unfinished (stopped or interrupted): it is what ``--resume`` and the window's
+# "Continue" start from, and it is removed when the run ends normally.
+CHECKPOINT = "checkpoint.pt"
 
 # The fields of recipes.Settings and preprocessing.Augmentation with their annotations, as the dataclasses
 # declare them (tests/test_damaged_runs.py checks that they agree): what settings.json may hold.

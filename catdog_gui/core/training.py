@@ -51,8 +51,12 @@ from .store import StoredRows, as_positions, content_digests, feature_store, pix
 from .images import Skipped, UnusableImage, load_pixels
 from .modelfile import model_info, save_model, write_atomically
 from .models import ImageClassifier, build_classifier, depthwise_in_float32, frozen_copy
-from .paths import CHECKPOINT, can_resume, default_runs_dir
+from .paths import can_resume, default_runs_dir
 from .recipes import IMBALANCE_RATIO, Settings
+from .runfiles import BEST_MODEL, CHECKPOINT, LAST_MODEL, METRICS_FILE, SETTINGS_FILE
+# The records the run yields live in the torch-free records.py (the window names them at import time);
+# they are re-exported here.
+from .records import READING, BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress, Record  # noqa: F401
 
 EVAL_BATCH = 64
 # Decoded photos go to the pixel store on disk unless it would pass this size (Settings.pixel_cache_gb
@@ -63,91 +67,6 @@ STREAM_WORKERS = max(1, min(4, os.cpu_count() or 1))  # processes decoding photo
 # every epoch: it is computed once per phase and kept, up to this size, on the training device.
 FROZEN_OUTPUT_BUDGET = 1 << 30
 EXTRACT_CHUNK = 256
-
-
-# ---- records -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PhaseStarted:
-    """A new stage: ``decoding``, ``extracting``, ``training``, ``fine-tuning`` or ``testing``."""
-
-    phase: str
-    title: str
-    epochs: int = 0
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A one-line message for the user that changes nothing in the run (how it reads its photos, a
-    damaged cache entry computed again)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Work that is not an epoch (decoding photos, extracting features): ``done`` of ``total`` images."""
-
-    phase: str
-    done: int
-    total: int
-    images_per_second: float
-    eta_seconds: float
-
-
-@dataclass(frozen=True)
-class BatchDone:
-    phase: str
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    loss: float
-    accuracy: float
-    images_per_second: float
-    eta_seconds: float
-
-
-@dataclass(frozen=True)
-class EpochDone:
-    phase: str
-    epoch: int
-    epochs: int
-    loss: float
-    accuracy: float
-    val_loss: float
-    val_accuracy: float
-    seconds: float
-    images_per_second: float
-    eta_seconds: float
-    improved: bool
-
-
-@dataclass(frozen=True)
-class Finished:
-    run_dir: str
-    model_path: str | None
-    best_val_accuracy: float | None
-    test_accuracy: float | None
-    epochs: int
-    stopped: bool
-    early_stopped: bool
-    device: str
-    seconds_per_epoch: float | None
-    skipped: tuple[Skipped, ...] = ()
-    reading: str = ""  # how the photos were read: see READING
-    preparing_seconds: float | None = None  # from the start of the run to its first training batch
-    train_images_per_second: float | None = None  # training photos per second of training (median epoch)
-    world_size: int = 1  # processes that trained together (torchrun); 1 for a single process
-
-
-Record = PhaseStarted | Notice | Progress | BatchDone | EpochDone | Finished
-
-READING = {
-    "features": "features from the feature cache (computed once per photo)",
-    "pixel-cache": "decoded photos from the pixel cache on disk (decoded once per photo)",
-    "streaming": "photos decoded every epoch (the pixel cache would pass its disk budget)",
-}
 
 
 @dataclass
@@ -207,7 +126,12 @@ class _State:
 # ---- the run -----------------------------------------------------------------------------------
 
 class Training:
-    """One training run. Create it with settings (a new run) or with :meth:`resume` (an old one)."""
+    """One training run. Create it with settings (a new run) or with :meth:`resume` (an old one).
+
+    :meth:`run` goes through three stages: :meth:`_prepare` (device, photos, run folder, model, the
+    photos read for the loop), :meth:`_train_phases` (epochs, best model, early stopping, checkpoints,
+    run by a :class:`_Loop`) and :meth:`_finish` (last model, test accuracy).
+    """
 
     def __init__(self, settings: Settings, runs_dir: str | Path | None = None, run_dir: str | Path | None = None):
         self.settings = recording_parent(settings)
@@ -216,6 +140,11 @@ class Training:
         self._running = threading.Event()
         self._running.set()
         self._resuming = run_dir is not None
+        # Known once the run has started (run() picks the device and loads the photos, so that their
+        # errors reach whoever iterates it); None before.
+        self.device: torch.device | None = None
+        self.precision: str | None = None  # "fp32", "bf16" or "fp16", as resolved for the device
+        self.dataset: Dataset | None = None  # the photos, and those left out so far
         self.reading = ""  # how the run reads its photos, once known: a key of READING
         self.preparing_seconds: float | None = None
 
@@ -223,11 +152,11 @@ class Training:
     def resume(cls, run_dir: str | Path) -> "Training":
         """Continue an interrupted run from its last completed epoch."""
         run_dir = Path(run_dir)
-        settings_file = run_dir / "settings.json"
+        settings_file = run_dir / SETTINGS_FILE
         if not settings_file.is_file():
             raise UserError(f"{run_dir}: not a run folder that can be resumed (it has no settings.json)")
         settings = Settings.read(settings_file)  # a damaged file: a UserError that names it and says why
-        if not can_resume(run_dir) and (run_dir / "metrics.csv").exists():
+        if not can_resume(run_dir) and (run_dir / METRICS_FILE).exists():
             raise UserError(f"{run_dir}: this run has finished; there is nothing to continue")
         status = runstatus.read_status(run_dir)
         if status is not None and status.state() == runstatus.RUNNING:
@@ -283,53 +212,85 @@ class Training:
     def _out_of_memory_message(self) -> str:
         s = self.settings
         kept = (f"; the best model so far is kept in {self.run_dir}"
-                if (self.run_dir / "best.safetensors").exists() else "")
+                if (self.run_dir / BEST_MODEL).exists() else "")
         return (f"out of memory on {describe_device(self.device)} with batches of {s.batch_size} images of "
                 f"{s.image_size} px; try a smaller batch size (for instance {max(1, s.batch_size // 2)}) or a "
                 f"smaller image size{kept}")
 
     def _run(self) -> Iterator[Record]:
-        s = self.settings
         started = time.perf_counter()
+        prepared = yield from self._prepare()
+        if prepared is None:  # stopped while the photos were being read
+            yield self._finished(_State(), None, stopped=True, early=False)
+            return
+        loop, state, saved = prepared
+        stopped, early = yield from self._train_phases(loop, state, saved, started)
+        test_accuracy = yield from self._finish(loop, state, stopped)
+        yield self._finished(state, test_accuracy, stopped, early)
+
+    # ---- prepare: device, photos, run folder, model, data
+
+    def _prepare(self) -> Iterator[Record]:
+        """Everything before the first epoch; the loop, the state to continue from and the saved
+        optimiser and shuffling states (see :meth:`_load_checkpoint`), or None when stopped meanwhile."""
+        model, weights_id = self._start()
+        try:
+            data = yield from self._read_photos(model, weights_id)
+        except _Cancelled:
+            return None
+        if len(data["train"].labels) == 0 or len(data["validation"].labels) == 0:
+            raise UserError(f"{self.settings.data}: no usable training or validation images remain")
+        state, saved = self._load_checkpoint(model) if self._resuming else (_State(), None)
+        if state.history:  # a run killed between writing its metrics and its checkpoint: agree again
+            self._write_metrics(state.history)
+        loop = _Loop(model, data, self.settings, self.device, self.precision, should_stop=self._should_stop)
+        if loop.class_weights is not None:
+            yield Notice(_weights_notice(self.dataset.classes, data["train"].labels, self.settings.class_weights))
+        return loop, state, saved
+
+    def _start(self) -> tuple[ImageClassifier, str]:
+        """Seed, pick the device (under torchrun: join the other processes), load the photos' list, open
+        the run folder and build the model; the model and the id of its base weights."""
+        s = self.settings
         configure_runtime()
         torch.manual_seed(s.seed)
         random.seed(s.seed)
-        self.device = distributed.start(pick_device(s.device))  # under torchrun: join the other processes
+        self.device = distributed.start(pick_device(s.device))
         self.precision = resolve_precision(self.device, s.precision)
-        dataset = load_dataset(s.data, seed=s.seed, subset=s.subset)
-        self.dataset = dataset
-        parent = self._parent(dataset.classes)  # refused before there is a run folder
-        # Under torchrun rank 0 names the run folder and alone writes it; the others only agree on its name.
+        self.dataset = load_dataset(s.data, seed=s.seed, subset=s.subset)
+        parent = self._parent(self.dataset.classes)  # refused before there is a run folder
+        self._open_run_dir()
+        model, weights_id = self._build_model(self.dataset, parent)
+        if distributed.launched():  # the same weights everywhere, but each process its own dropout
+            torch.manual_seed(s.seed + distributed.rank())
+        return model, weights_id
+
+    def _open_run_dir(self) -> None:
+        """Create the run folder, mark it running and write the settings into it. Under torchrun rank 0
+        names the run folder and alone writes it; the others only agree on its name."""
         self.run_dir = Path(distributed.broadcast_object(str(self.run_dir)))
         if distributed.is_main():
             _make_run_dir(self.run_dir, clean=self._resuming)
             self._status(runstatus.mark_running)
-            write_atomically(self.run_dir / "settings.json", lambda t: Path(t).write_text(s.to_json()))
+            write_atomically(self.run_dir / SETTINGS_FILE, lambda t: Path(t).write_text(self.settings.to_json()))
 
-        model, weights_id = self._build_model(dataset, parent)
-        if distributed.launched():  # the same weights everywhere, but each process its own dropout
-            torch.manual_seed(s.seed + distributed.rank())
-        recipe = s.recipe
-        try:
-            if recipe.cached_features:
-                yield PhaseStarted("extracting", f"Extracting features with {get_backbone(s.backbone).title}")
-                data = yield from self._extract_all(model, weights_id, dataset)
-            else:
-                yield PhaseStarted("decoding", "Reading photos")
-                data = yield from self._read_pixels(dataset)
-            yield Notice(f"Reading {READING[self.reading]}")
-        except _Cancelled:
-            yield self._finished(_State(), None, stopped=True, early=False)
-            return
-        if len(data["train"].labels) == 0 or len(data["validation"].labels) == 0:
-            raise UserError(f"{s.data}: no usable training or validation images remain")
+    def _read_photos(self, model: ImageClassifier, weights_id: str) -> Iterator[Record]:
+        """The splits ready for the loop: base features (cached-feature recipes) or pixels."""
+        s = self.settings
+        if s.recipe.cached_features:
+            yield PhaseStarted("extracting", f"Extracting features with {get_backbone(s.backbone).title}")
+            data = yield from self._extract_all(model, weights_id, self.dataset)
+        else:
+            yield PhaseStarted("decoding", "Reading photos")
+            data = yield from self._read_pixels(self.dataset)
+        yield Notice(f"Reading {READING[self.reading]}")
+        return data
 
-        state, saved = self._load_checkpoint(model) if self._resuming else (_State(), None)
-        if state.history:  # a run killed between writing its metrics and its checkpoint: agree again
-            self._write_metrics(state.history)
-        trainer = _Loop(self, model, data, recipe.cached_features)
-        if trainer.class_weights is not None:
-            yield Notice(_weights_notice(dataset.classes, data["train"].labels, s.class_weights))
+    # ---- phases: epochs, the best model, early stopping, checkpoints
+
+    def _train_phases(self, loop: "_Loop", state: _State, saved: tuple | None, started: float) -> Iterator[Record]:
+        """Every phase from where ``state`` stands; whether the run was stopped, and whether a phase
+        stopped early (the next phase still runs)."""
         stopped = early = False
         for index, phase in enumerate(self._phases()):
             if index < state.phase_index:
@@ -339,46 +300,70 @@ class Training:
             if self.preparing_seconds is None:
                 self.preparing_seconds = time.perf_counter() - started
             yield PhaseStarted(phase.name, phase.title, phase.epochs)
-            optimizer = trainer.start_phase(phase, saved)
+            optimizer = loop.start_phase(phase, saved)
             saved = None  # the saved optimiser belongs to the phase the run stopped in
-            while state.epoch < phase.epochs:
-                record = yield from trainer.epoch(phase, state.epoch, optimizer)
-                if record is None:
-                    stopped = True
-                    break
-                state.epoch += 1
-                improved = _better(record, state, s.monitor)
-                if improved:
-                    state.best_val, state.best_val_loss, state.stale_epochs = record.val_accuracy, record.val_loss, 0
-                    self._save_model(model, "best.safetensors", dataset, {"val_accuracy": record.val_accuracy})
-                else:
-                    state.stale_epochs += 1
-                state.history.append(_history_row(phase.name, state.epoch, record))
-                self._write_metrics(state.history)
-                self._save_checkpoint(model, optimizer, state, trainer.generator)
-                yield replace(record, improved=improved)
-                if s.early_stopping and state.stale_epochs >= s.early_stopping:
-                    early = True
-                    break
+            stopped, early_here = yield from self._train_epochs(loop, phase, optimizer, state)
+            early = early or early_here
             if stopped:
                 break
+        return stopped, early
 
-        self._save_model(model, "last.safetensors", dataset, {})
-        best_path = self.run_dir / "best.safetensors"
-        test_accuracy = None
-        if not stopped and "test" in data and len(data["test"].labels):
-            yield PhaseStarted("testing", "Measuring accuracy on the test photos")
-            test_accuracy = trainer.test_accuracy(best_path)
-            if best_path.exists():
-                self._save_model(model, "best.safetensors", dataset,
-                                 {"val_accuracy": state.best_val, "test_accuracy": test_accuracy})
-        if not stopped and distributed.is_main():
+    def _train_epochs(self, loop: "_Loop", phase: _Phase, optimizer, state: _State) -> Iterator[Record]:
+        """The epochs of ``phase`` left; whether the run was stopped, and whether it stopped early."""
+        while state.epoch < phase.epochs:
+            record = yield from loop.epoch(phase, state.epoch, optimizer)
+            if record is None:
+                return True, False
+            improved = self._end_epoch(loop, phase, optimizer, state, record)
+            yield replace(record, improved=improved)
+            if self.settings.early_stopping and state.stale_epochs >= self.settings.early_stopping:
+                return False, True
+        return False, False
+
+    def _end_epoch(self, loop: "_Loop", phase: _Phase, optimizer, state: _State, record: EpochDone) -> bool:
+        """Count the epoch in ``state``, keep the model if it is the best so far, and write the metrics
+        and the checkpoint; whether it improved."""
+        state.epoch += 1
+        improved = _better(record, state, self.settings.monitor)
+        if improved:
+            state.best_val, state.best_val_loss, state.stale_epochs = record.val_accuracy, record.val_loss, 0
+            self._save_model(loop.model, BEST_MODEL, self.dataset, {"val_accuracy": record.val_accuracy})
+        else:
+            state.stale_epochs += 1
+        state.history.append(_history_row(phase.name, state.epoch, record))
+        self._write_metrics(state.history)
+        self._save_checkpoint(loop.model, optimizer, state, loop.generator)
+        return improved
+
+    # ---- finish: the last model, the test photos
+
+    def _finish(self, loop: "_Loop", state: _State, stopped: bool) -> Iterator[Record]:
+        """Save the last model; unless stopped, measure the test accuracy and drop the checkpoint. The
+        test accuracy (None without test photos, or when stopped)."""
+        self._save_model(loop.model, LAST_MODEL, self.dataset, {})
+        if stopped:
+            return None
+        test_accuracy = yield from self._test(loop, state)
+        if distributed.is_main():
             # Only an unfinished run needs it (and a fine-tuning checkpoint is as big as the model twice).
             (self.run_dir / CHECKPOINT).unlink(missing_ok=True)
-        yield self._finished(state, test_accuracy, stopped, early)
+        return test_accuracy
+
+    def _test(self, loop: "_Loop", state: _State) -> Iterator[Record]:
+        """The best model's accuracy on the test photos, also written into it; None without any."""
+        test = loop.data.get("test")
+        if test is None or not len(test.labels):
+            return None
+        yield PhaseStarted("testing", "Measuring accuracy on the test photos")
+        best_path = self.run_dir / BEST_MODEL
+        test_accuracy = loop.test_accuracy(best_path)
+        if best_path.exists():
+            self._save_model(loop.model, BEST_MODEL, self.dataset,
+                             {"val_accuracy": state.best_val, "test_accuracy": test_accuracy})
+        return test_accuracy
 
     def _finished(self, state: _State, test_accuracy, stopped: bool, early: bool) -> Finished:
-        best_path = self.run_dir / "best.safetensors"
+        best_path = self.run_dir / BEST_MODEL
         return Finished(
             run_dir=str(self.run_dir),
             model_path=str(best_path) if best_path.exists() else None,
@@ -600,7 +585,7 @@ class Training:
         writer = csv.DictWriter(buffer, fieldnames=list(history[0]))
         writer.writeheader()
         writer.writerows(history)
-        write_atomically(self.run_dir / "metrics.csv", lambda t: Path(t).write_text(buffer.getvalue()))
+        write_atomically(self.run_dir / METRICS_FILE, lambda t: Path(t).write_text(buffer.getvalue()))
 
     def _save_checkpoint(self, model, optimizer, state: _State, generator: torch.Generator) -> None:
         if not distributed.is_main():
@@ -736,22 +721,36 @@ class _Loop:
     that a phase trains runs in DistributedDataParallel for the training steps (which averages the
     gradients), and the numbers of each epoch are summed over the processes, so that every process
     takes the same decisions.
+
+    Parameters
+    ----------
+    model, data
+        The model, on ``device``, and the splits read for it (base features or pixels).
+    settings
+        The run's settings.
+    device, precision
+        Where the loop runs, and the precision resolved for it.
+    should_stop
+        Asked before every training step; True ends the epoch without a record. It may wait while
+        the run is paused.
     """
 
-    def __init__(self, training: Training, model: ImageClassifier, data: dict[str, _Split], on_features: bool):
-        self.t = training
-        self.s = training.settings
+    def __init__(self, model: ImageClassifier, data: dict[str, _Split], settings: Settings, device: torch.device,
+                 precision: str, should_stop):
+        self.s = settings
         self.model = model
         self.data = data
-        self.on_features = on_features
-        self.device = training.device
+        self.on_features = settings.recipe.cached_features  # the head alone, on features from the store
+        self.device = device
+        self.precision = precision
+        self._should_stop = should_stop
         self.generator = torch.Generator().manual_seed(self.s.seed)
         self.binary = model.head[-1].out_features == 1
         self.class_weights = class_weights(data["train"].labels, model.head[-1].out_features,
                                            self.s.class_weights)
         if self.class_weights is not None:
             self.class_weights = self.class_weights.to(self.device)
-        self.scaler = torch.amp.GradScaler(self.device.type, enabled=training.precision == "fp16")
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=precision == "fp16")
         self.phase: _Phase | None = None
         self.frozen_lower = self.frozen_top = None
         self._frozen_outputs: dict[int, torch.Tensor | None] = {}  # per split, see FROZEN_OUTPUT_BUDGET
@@ -780,7 +779,7 @@ class _Loop:
         model.head.requires_grad_(True)
         if phase.train_top:
             model.top.requires_grad_(True)
-            if self.device.type == "cpu" and self.t.precision == "bf16":
+            if self.device.type == "cpu" and self.precision == "bf16":
                 depthwise_in_float32(model.top)
         self.trained = self._trained_part(phase)
         self.synced = self.trained  # let go of the last phase's wrapper (and its gradient hooks) first
@@ -843,10 +842,7 @@ class _Loop:
         """Train one epoch and validate; the EpochDone record, or None when stopped."""
         train = self.data["train"]
         batch_size = self.s.batch_size
-        order = torch.randperm(len(train.labels), generator=self.generator)  # the same in every process
-        if self.s.steps_per_epoch:  # the lecture's steps_per_epoch: a bounded epoch on a big set
-            order = order[:self.s.steps_per_epoch * batch_size * distributed.world_size()]
-        order = distributed.shard_order(order)  # this process's photos: all of them without torchrun
+        order = self._epoch_order(len(train.labels))
         self.augmenting = self._augmentation_generator(phase, epoch)
         n = len(order)
         batches = math.ceil(n / batch_size)
@@ -854,25 +850,18 @@ class _Loop:
         started = time.perf_counter()
         total_loss = total_correct = seen = 0
         for batch, (index, inputs) in enumerate(train.batches(order, batch_size)):
-            if self.t._should_stop():
+            if self._should_stop():
                 return None
             self._schedule(optimizer, phase, epoch + batch / batches)
-            labels = train.labels[index].to(self.device, non_blocking=True)
-            with autocast(self.device, self.t.precision):
-                logits = self._logits(inputs, training=True)
-            loss, correct = self._loss(logits, labels)
-            optimizer.zero_grad(set_to_none=True)
-            self.scaler.scale(loss).backward()
-            self.scaler.step(optimizer)
-            self.scaler.update()
+            loss, correct = self._train_step(optimizer, inputs, train.labels[index])
             size = len(index)
-            total_loss += float(loss.detach()) * size
+            total_loss += loss * size
             total_correct += correct
             seen += size
             elapsed = time.perf_counter() - started
             rate = seen / elapsed if elapsed > 0 else 0.0
             remaining = (n - seen) + n * (phase.epochs - epoch - 1)
-            yield BatchDone(phase.name, epoch + 1, phase.epochs, batch + 1, batches, float(loss.detach()), correct / size,
+            yield BatchDone(phase.name, epoch + 1, phase.epochs, batch + 1, batches, loss, correct / size,
                             rate, remaining / rate if rate else math.inf)
         seconds = time.perf_counter() - started
         total_loss, total_correct, seen = distributed.sum_over_ranks(total_loss, total_correct, seen)
@@ -881,6 +870,25 @@ class _Loop:
         return EpochDone(phase.name, epoch + 1, phase.epochs, total_loss / seen, total_correct / seen,
                          val_loss, val_accuracy, epoch_seconds, seen / seconds,
                          epoch_seconds * (phase.epochs - epoch - 1), improved=False)
+
+    def _epoch_order(self, photos: int) -> torch.Tensor:
+        """This process's training photos for the next epoch, shuffled (the same shuffle in every process)."""
+        order = torch.randperm(photos, generator=self.generator)
+        if self.s.steps_per_epoch:  # the lecture's steps_per_epoch: a bounded epoch on a big set
+            order = order[:self.s.steps_per_epoch * self.s.batch_size * distributed.world_size()]
+        return distributed.shard_order(order)  # all of them without torchrun
+
+    def _train_step(self, optimizer, inputs: torch.Tensor, labels: torch.Tensor) -> tuple[float, int]:
+        """One optimiser step on a batch; its loss and its correct answers."""
+        labels = labels.to(self.device, non_blocking=True)
+        with autocast(self.device, self.precision):
+            logits = self._logits(inputs, training=True)
+        loss, correct = self._loss(logits, labels)
+        optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        self.scaler.step(optimizer)
+        self.scaler.update()
+        return float(loss.detach()), correct
 
     def _schedule(self, optimizer, phase: _Phase, epochs_done: float) -> None:
         for group in optimizer.param_groups:
@@ -904,7 +912,7 @@ class _Loop:
 
         def batch_loss(start: int, stop: int) -> tuple[float, int]:
             labels = split.labels[start:stop].to(self.device)
-            with autocast(self.device, self.t.precision):
+            with autocast(self.device, self.precision):
                 if frozen_outputs is None:
                     logits = self._logits(split.inputs(slice(start, stop)), training=False)
                 else:
@@ -925,7 +933,7 @@ class _Loop:
         key = id(split)
         if key not in self._frozen_outputs:
             def frozen_batch(start: int, stop: int) -> torch.Tensor:
-                with autocast(self.device, self.t.precision):
+                with autocast(self.device, self.precision):
                     return self._frozen_part(split.inputs(slice(start, stop)))
 
             n, head = len(split.labels), min(len(split.labels), EVAL_BATCH)

@@ -32,18 +32,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import datasets  # datasets.LECTURE_COUNTS is read where used: tests make the subset small
+from ..core.datasets import (CLASS_FOLDERS_LAYOUT, DEFAULT_FRACTIONS, FLAT_LAYOUT, LECTURE_LAYOUT, UNSPLIT,
+                             load_dataset, subset_offered, subset_sizes, suggested_split_counts, write_split)
+from ..core.errors import DataError
+from ..core.names import EVERY_PHOTO_SUBSET, LECTURE_SUBSET
 from . import colours, i18n
 from .settings import Setting
 from .widgets import VALUE_ROLE, Banner, DropZone, ThumbnailGrid, describe_error, mute, page_header
-from .worker import GeneratorWorker
+from .worker import TaskSlot
 
 # Translated where shown (QCoreApplication.translate("data_panel", ...)); %1 is the split's fractions.
 LAYOUT_TEXT = {
-    "lecture": QT_TRANSLATE_NOOP("data_panel", "train / validation / test folders, one folder per class inside "
+    LECTURE_LAYOUT: QT_TRANSLATE_NOOP("data_panel", "train / validation / test folders, one folder per class inside "
                                                "each (the lecture's layout)"),
-    "class-folders": QT_TRANSLATE_NOOP("data_panel", "one folder per class, not split yet: it is split %1 for "
+    CLASS_FOLDERS_LAYOUT: QT_TRANSLATE_NOOP("data_panel", "one folder per class, not split yet: it is split %1 for "
                                                      "each class when training (or make a split copy now)"),
-    "flat": QT_TRANSLATE_NOOP("data_panel", "a flat folder whose file names start with the class (cat.12.jpg): "
+    FLAT_LAYOUT: QT_TRANSLATE_NOOP("data_panel", "a flat folder whose file names start with the class (cat.12.jpg): "
                                             "labels come from the names; it is split %1 for each class when "
                                             "training (or make a split copy now)"),
 }
@@ -53,7 +58,7 @@ SPLIT_TITLES = {"train": QT_TRANSLATE_NOOP("data_panel", "Training"),
                 "validation": QT_TRANSLATE_NOOP("data_panel", "Validation"),
                 "test": QT_TRANSLATE_NOOP("data_panel", "Test")}
 ALL_TITLE = QT_TRANSLATE_NOOP("data_panel", "All")
-SUBSET_IDS = {"all": 0, "lecture": 1}  # the radio buttons' ids in their group
+SUBSET_IDS = {EVERY_PHOTO_SUBSET: 0, LECTURE_SUBSET: 1}  # the radio buttons' ids in their group
 # A count cell keeps its numbers as item data (its text is written as the language writes numbers).
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 20  # past widgets.py's roles (VALUE_ROLE is the bar's share)
 SET_ASIDE_ROLE = Qt.ItemDataRole.UserRole + 21
@@ -91,16 +96,13 @@ _SKIP_PATTERNS = (
 _SET_ASIDE_REASON = re.compile(r"^set aside: (.+) uses (\d+) train, (\d+) validation and (\d+) test photos per class$")
 
 
-def load(folder: str, seed: int = 0, subset: str = "all"):
+def load(folder: str, seed: int = 0, subset: str = EVERY_PHOTO_SUBSET):
     """Scan ``folder`` (runs in a worker): the :class:`~catdog_gui.core.datasets.Dataset`.
 
     The lecture's subset is used when ``subset`` asks for it and the folder offers it; a folder too
     small for it, or no bigger than it, uses every photo (``Dataset.subset`` says which was used).
     """
-    from ..core.datasets import load_dataset, subset_offered
-    from ..core.errors import DataError
-
-    if subset == "lecture":  # read the folder once when the subset can be used (the usual case)
+    if subset == LECTURE_SUBSET:  # read the folder once when the subset can be used (the usual case)
         try:
             dataset = load_dataset(folder, seed=seed, subset=subset)
         except DataError:
@@ -113,21 +115,17 @@ def load(folder: str, seed: int = 0, subset: str = "all"):
 
 def subset_choice_texts(dataset) -> tuple[str, str]:
     """The labels of the two choices, with the photos each would use."""
-    from ..core.datasets import LECTURE_COUNTS, subset_sizes
-
     sizes = subset_sizes(dataset)
-    train, validation, test = (i18n.format_number(count) for count in LECTURE_COUNTS)
+    train, validation, test = (i18n.format_number(count) for count in datasets.LECTURE_COUNTS)
     every = QCoreApplication.translate("data_panel", "Use &every photo (%1)")
     # Never a single photo (two classes at least): no plural forms needed.
     lecture = QCoreApplication.translate("data_panel", "Use the &lecture's subset: %1/%2/%3 per class (%4 photos)")
-    return (i18n.fill(every, i18n.format_number(sizes["all"])),
-            i18n.fill(lecture, train, validation, test, i18n.format_number(sizes["lecture"])))
+    return (i18n.fill(every, i18n.format_number(sizes[EVERY_PHOTO_SUBSET])),
+            i18n.fill(lecture, train, validation, test, i18n.format_number(sizes[LECTURE_SUBSET])))
 
 
 def set_aside_text(dataset) -> str:
     """Under the counts table: how many photos are set aside and why, else ``""``."""
-    from ..core.datasets import UNSPLIT
-
     total = dataset.unused_total()
     if not total:
         return ""
@@ -173,10 +171,13 @@ def _translate(text: str) -> str:
     return QCoreApplication.translate("data_panel", text)
 
 
+def fractions_text(fractions: tuple[float, ...]) -> str:
+    """How a folder not split yet is cut, as people read it: ``70 / 15 / 15 %``."""
+    return " / ".join(str(round(fraction * 100)) for fraction in fractions) + " %"
+
+
 def make_split(source: str, out: str, counts: tuple[int, int, int], seed: int) -> str:
     """Write a lecture-layout copy of ``source`` (hard links where possible) to ``out``; returns ``out``."""
-    from ..core.datasets import load_dataset, write_split
-
     write_split(load_dataset(source, seed=seed, counts=counts), out)
     return out
 
@@ -232,9 +233,7 @@ class SplitDialog(QDialog):
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
-        lecture = smallest_class >= 2000
-        defaults = (1000, 500, 500) if lecture else (
-            smallest_class - 2 * round(smallest_class * 0.15), round(smallest_class * 0.15), round(smallest_class * 0.15))
+        defaults = suggested_split_counts(smallest_class)
         self.spins = []
         titles = (self.tr("Training images per class:"), self.tr("Validation images per class:"),
                   self.tr("Test images per class:"))
@@ -283,7 +282,7 @@ class DataPanel(QWidget):
 
     settings_group = "data"
     last_folder = Setting("")
-    subset = Setting("all")  # the photos to train on when the folder offers the lecture's subset
+    subset = Setting(EVERY_PHOTO_SUBSET)  # the photos to train on when the folder offers the lecture's subset
 
     dataset_loaded = Signal(object)
     dataset_failed = Signal(str)
@@ -293,8 +292,8 @@ class DataPanel(QWidget):
         self.dataset = None
         self._busy = False
         self._locked = False
-        self._worker: GeneratorWorker | None = None
-        self._split_worker: GeneratorWorker | None = None
+        self._scan = TaskSlot(self)  # a folder chosen replaces the one before
+        self._split = TaskSlot(self)
         self._build()
         self._show_empty()
 
@@ -409,7 +408,8 @@ class DataPanel(QWidget):
         self.every_photo_button = QRadioButton(self.tr("Use &every photo"))
         self.lecture_subset_button = QRadioButton(self.tr("Use the &lecture's subset"))
         self.subset_buttons = QButtonGroup(self)
-        for subset, button in (("all", self.every_photo_button), ("lecture", self.lecture_subset_button)):
+        for subset, button in ((EVERY_PHOTO_SUBSET, self.every_photo_button),
+                               (LECTURE_SUBSET, self.lecture_subset_button)):
             self.subset_buttons.addButton(button, SUBSET_IDS[subset])
             row.addWidget(button)
         row.addStretch(1)
@@ -430,12 +430,8 @@ class DataPanel(QWidget):
         self.banner.hide()
         self.folder_label.setText(i18n.fill(self.tr("Reading %1 …"), folder))
         self._set_busy(True)
-        worker = GeneratorWorker(load, folder, seed, self.subset, name="scan dataset")
-        worker.returned.connect(self._on_returned)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_finished)
-        self._worker = worker
-        worker.start()
+        self._scan.start(load, folder, seed, self.subset, name="scan dataset", returned=self._on_scan_returned,
+                         errored=self._on_task_errored, finished=self._on_task_finished)
 
     def _on_choose_clicked(self) -> None:
         start = self.last_folder or str(Path.home())
@@ -469,31 +465,22 @@ class DataPanel(QWidget):
             return
         self._set_busy(True)
         self.folder_label.setText(i18n.fill(self.tr("Writing the split to %1 …"), out))
-        worker = GeneratorWorker(make_split, self.dataset.root, out, counts, seed, name="split dataset")
-        worker.returned.connect(self._on_split_returned)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_finished)
-        self._split_worker = worker
-        worker.start()
+        self._split.start(make_split, self.dataset.root, out, counts, seed, name="split dataset",
+                          returned=self._on_split_returned, errored=self._on_task_errored,
+                          finished=self._on_task_finished)
 
     # ---- results
 
-    def _on_returned(self, dataset) -> None:
-        if self.sender() is not self._worker:
-            return  # a folder chosen before the current one
+    def _on_scan_returned(self, dataset) -> None:
         self.dataset = dataset
         self.last_folder = dataset.root
         self._show(dataset)
         self.dataset_loaded.emit(dataset)
 
     def _on_split_returned(self, out: str) -> None:
-        if self.sender() is not self._split_worker:
-            return
         self.open_folder(out)
 
-    def _on_errored(self, error) -> None:
-        if self.sender() not in (self._worker, self._split_worker):
-            return
+    def _on_task_errored(self, error) -> None:
         message = describe_error(error)
         self.banner.show_message(message, "error")
         self.folder_label.setText(self.dataset.root if self.dataset else self.tr("No folder chosen yet."))
@@ -501,9 +488,8 @@ class DataPanel(QWidget):
             self._show_subset_choice(self.dataset)  # the choice shown is the one still in use
         self.dataset_failed.emit(message)
 
-    def _on_finished(self) -> None:
-        if self.sender() in (self._worker, self._split_worker):
-            self._set_busy(False)
+    def _on_task_finished(self) -> None:
+        self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
         """Controls enabled while idle, disabled while scanning (and while a run trains: ``set_locked``)."""
@@ -511,8 +497,8 @@ class DataPanel(QWidget):
         locked = self._locked
         self.choose_button.setEnabled(not busy and not locked)
         self.split_button.setEnabled(not busy and not locked and self.dataset is not None
-                                     and self.dataset.layout != "lecture")
-        self.split_button.setVisible(self.dataset is not None and self.dataset.layout != "lecture")
+                                     and self.dataset.layout != LECTURE_LAYOUT)
+        self.split_button.setVisible(self.dataset is not None and self.dataset.layout != LECTURE_LAYOUT)
         self.subset_box.setEnabled(not busy and not locked)
 
     def set_locked(self, locked: bool) -> None:
@@ -561,7 +547,7 @@ class DataPanel(QWidget):
 
     def _layout_html(self, dataset, total: int, aside: int) -> str:
         """The folder's layout, the photos used and the classes; the photos set aside, if any."""
-        layout_text = i18n.fill(_translate(LAYOUT_TEXT[dataset.layout]), "70 / 15 / 15 %")
+        layout_text = i18n.fill(_translate(LAYOUT_TEXT[dataset.layout]), fractions_text(DEFAULT_FRACTIONS))
         # Two classes at least, so never a single photo or class: no plural forms needed.
         text = (i18n.fill(self.tr("<b>Layout:</b> %1."), layout_text) + "<br>"
                 + i18n.fill(self.tr("<b>%1</b> usable images in <b>%2</b> classes: %3."), i18n.format_number(total),
@@ -571,8 +557,6 @@ class DataPanel(QWidget):
         return text
 
     def _show_subset_choice(self, dataset) -> None:
-        from ..core.datasets import subset_offered
-
         offered = subset_offered(dataset)
         self.subset_box.setVisible(offered)
         if offered:

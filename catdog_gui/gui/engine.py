@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import core
+from ..core.names import AUTO_DEVICE, CPU_DEVICE, CUDA_DEVICE, MPS_DEVICE
+
 
 @dataclass(frozen=True)
 class EngineInfo:
@@ -22,32 +25,26 @@ def cuda_gpu_count() -> int:
     """How many CUDA GPUs torch can use here (0 without CUDA, or with a GPU it has no code for)."""
     import torch
 
-    from ..core.device import cuda_usable
-
-    return torch.cuda.device_count() if cuda_usable() else 0
+    return torch.cuda.device_count() if core.device.cuda_usable() else 0
 
 
 def load_engine() -> EngineInfo:
     """Import the engine and look at the machine (seconds, the first time: run it in a worker)."""
     import torch
 
-    from ..core import training  # noqa: F401  (imported here so the first run starts at once)
-    from ..core.backbones import BACKBONES, weights_status
-    from ..core.device import cuda_usable, describe_device, pick_device
-    from ..core.gpu_check import unusable_gpu_note
-
-    device = pick_device("auto")
-    devices = ["auto", "cpu"]
-    if cuda_usable():
-        devices.append("cuda")
+    core.training  # noqa: B018  (loaded here, in the worker, so that the first run starts at once)
+    device = core.device.pick_device(AUTO_DEVICE)
+    devices = [AUTO_DEVICE, CPU_DEVICE]
+    if core.device.cuda_usable():
+        devices.append(CUDA_DEVICE)
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
-        devices.append("mps")
+        devices.append(MPS_DEVICE)
     weights = {}
-    for name, backbone in BACKBONES.items():
+    for name, backbone in core.backbones.BACKBONES.items():
         try:
-            weights[name] = weights_status(backbone)
+            weights[name] = core.backbones.weights_status(backbone)
         except Exception:  # a broken torchvision install must not stop the window
             weights[name] = "unknown"
-    return EngineInfo(describe_device(device), device.type, tuple(devices), torch.get_num_threads(), weights,
-                      cuda_gpu_count(), unusable_gpu_note() or "")
+    return EngineInfo(core.device.describe_device(device), device.type, tuple(devices), torch.get_num_threads(),
+                      weights, cuda_gpu_count(), core.gpu_check.unusable_gpu_note() or "")

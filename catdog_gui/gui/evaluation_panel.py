@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import core
+from ..core.datasets import load_dataset
+from ..core.names import EVERY_PHOTO_SUBSET
 from . import colours, i18n
 from .accessible import confusion_cell_name, percent_words
 from .settings import Setting
@@ -41,7 +44,7 @@ from .widgets import (
     page_header,
 )
 from .training_panel import DEVICES, core_text
-from .worker import BACKGROUND_NICE, CancelToken, GeneratorWorker
+from .worker import BACKGROUND_NICE, CancelToken, TaskSlot
 
 MISTAKES_SHOWN = 40
 CELL_IMAGES_SHOWN = 300
@@ -73,24 +76,21 @@ class EvaluationResult:
 
 
 def evaluate_job(model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
-                 cancel: CancelToken | None = None, subset: str = "all", tta: bool = False) -> EvaluationResult:
+                 cancel: CancelToken | None = None, subset: str = EVERY_PHOTO_SUBSET,
+                 tta: bool = False) -> EvaluationResult:
     """Evaluate a model file on a dataset's test split (its validation split if it has no test photos),
     or on every photo of a labelled folder (runs in a worker; ``cancel`` stops it between chunks).
     ``seed`` and ``subset`` are the run's, so the split is the one it was trained with; ``tta`` asks
     with test-time augmentation."""
-    from ..core.datasets import load_dataset
-    from ..core.evaluation import evaluate, evaluate_samples
-    from ..core.prediction import Predictor
-
     progress = cancel.check if cancel is not None else None
-    predictor = Predictor(model_path, tta=tta)
+    predictor = core.prediction.Predictor(model_path, tta=tta)
     if whole_folder:
-        return EvaluationResult(evaluate(predictor, data, progress), model_path, data, "folder",
+        return EvaluationResult(core.evaluation.evaluate(predictor, data, progress), model_path, data, "folder",
                                 predictor.describe_device())
     dataset = load_dataset(data, seed=seed, subset=subset)
     split = "test" if dataset.splits.get("test") else "validation"
     samples = [(s.path, dataset.classes[s.label]) for s in dataset.splits[split]]
-    result = evaluate_samples(predictor, samples, [], progress, data, dataset.classes)
+    result = core.evaluation.evaluate_samples(predictor, samples, [], progress, data, dataset.classes)
     return EvaluationResult(result, model_path, data, split, predictor.describe_device())
 
 
@@ -135,7 +135,7 @@ class EvaluationPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: EvaluationResult | None = None
-        self._worker: GeneratorWorker | None = None
+        self._evaluations = TaskSlot(self)  # a newer request replaces an older one
         self._model_path = None
         self._request: tuple | None = None  # the last evaluation asked for, to repeat when TTA is switched
         self._build()
@@ -249,7 +249,7 @@ class EvaluationPanel(QWidget):
     # ---- running
 
     def evaluate(self, model_path: str, data: str, seed: int = 0, whole_folder: bool = False,
-                 subset: str = "all") -> None:
+                 subset: str = EVERY_PHOTO_SUBSET) -> None:
         """Evaluate ``model_path`` on ``data`` in the background (a newer request replaces an older one),
         with test-time augmentation when :attr:`tta` is set."""
         self._model_path = model_path
@@ -258,17 +258,12 @@ class EvaluationPanel(QWidget):
         evaluating = (self.tr("Evaluating %1 on %2 (each photo also mirrored) …") if self.tta else
                       self.tr("Evaluating %1 on %2 …"))
         self.source_label.setText(i18n.fill(evaluating, Path(model_path).name, data))
-        if self._worker is not None:
-            self._worker.quit()  # superseded: its result would be dropped anyway
         token = CancelToken()
-        worker = GeneratorWorker(evaluate_job, model_path, data, seed, whole_folder, token, controller=token,
-                                 name="evaluation", nice=BACKGROUND_NICE, subset=subset, tta=self.tta)
-        worker.returned.connect(self._on_returned)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_finished)
-        self._worker = worker
+        self._evaluations.start(evaluate_job, model_path, data, seed, whole_folder, token, controller=token,
+                                name="evaluation", nice=BACKGROUND_NICE, subset=subset, tta=self.tta,
+                                returned=self._on_evaluation_returned, errored=self._on_evaluation_errored,
+                                finished=self._on_evaluation_finished)
         self._set_busy(True)
-        worker.start()
 
     def _on_tta_toggled(self, checked: bool) -> None:
         if checked == self.tta:
@@ -289,7 +284,7 @@ class EvaluationPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None
+        return self._evaluations.busy
 
     def _set_busy(self, busy: bool) -> None:
         self.folder_button.setEnabled(not busy and self._model_path is not None)
@@ -300,21 +295,15 @@ class EvaluationPanel(QWidget):
         if folder and self._model_path:
             self.evaluate(self._model_path, folder, whole_folder=True)
 
-    def _on_returned(self, result: EvaluationResult) -> None:
-        if self.sender() is not self._worker:
-            return  # superseded by a newer evaluation
+    def _on_evaluation_returned(self, result: EvaluationResult) -> None:
         self.show_result(result)
 
-    def _on_errored(self, error) -> None:
-        if self.sender() is not self._worker:
-            return
+    def _on_evaluation_errored(self, error) -> None:
         self.banner.show_message(i18n.fill(self.tr("The evaluation failed: %1"), describe_error(error)), "error")
         self.source_label.setText(self.tr("No evaluation to show."))
 
-    def _on_finished(self) -> None:
-        if self.sender() is self._worker:
-            self._worker = None
-            self._set_busy(False)
+    def _on_evaluation_finished(self) -> None:
+        self._set_busy(False)
 
     # ---- showing
 

@@ -1,4 +1,8 @@
-"""The main window: the six steps in order, a menu, and a status bar that always names the device."""
+"""The main window: the six steps in order, a menu, and a status bar that always names the device.
+
+It wires the panels together (docs/ARCHITECTURE.md, "Layers and data flow"); to add a step, see
+"How to add a panel" there.
+"""
 
 from __future__ import annotations
 
@@ -23,21 +27,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
+from .. import __version__, core
 from .data_panel import DataPanel
 from ..core.memory import share_one_malloc_arena
+from ..core.runs import latest_run_model
 from .engine import load_engine
 from .evaluation_panel import EvaluationPanel
 from .language_menu import LanguageMenu, restart_when_quitting
 from .notifier import RunNotifier
 from .predictor_panel import PredictorPanel, local_paths
-from .runs_panel import RunsPanel, latest_run_model
+from .runs_panel import RunsPanel
 from .settings import Setting, open_settings, restore_settings, store_settings
 from .strategy_panel import StrategyPanel
 from .training_panel import DEVICES, TrainingPanel, core_text
 from . import colours, i18n
 from .widgets import PaddedItemDelegate, describe_error
-from .worker import GeneratorWorker, stop_all_workers
+from .worker import start_task, stop_all_workers
 
 APP_NAME = "catdog-gui"
 # The steps' titles, translated where shown (see MainWindow.step_title).
@@ -57,9 +62,8 @@ VERSIONED_PACKAGES = ("PySide6-Essentials", "pyqtgraph", "torch", "torchvision",
 
 
 def export_job(model_path: str, fmt: str, out: str) -> str:
-    from ..core.export import export_model
-
-    return str(export_model(model_path, fmt, out))
+    """Export the model file to ``out`` in ``fmt``; the path written (runs in a worker: loads torch)."""
+    return str(core.export.export_model(model_path, fmt, out))
 
 
 def export_format(out: str, chosen_filter: str) -> str:
@@ -106,7 +110,6 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.model_path: str | None = None
         self._evaluate_on_load = False
-        self._export_worker: GeneratorWorker | None = None
         self.model_dialog: QFileDialog | None = None  # asks for a model when photos come without one
         self._paths_waiting: list[list[str]] = []  # photos and models to open once the engine is loaded
         self.ask_before_quitting = True  # whether closing during a run asks first (off for unattended use)
@@ -312,11 +315,7 @@ class MainWindow(QMainWindow):
 
     def _load_engine(self) -> None:
         self.statusBar().showMessage(self.tr("Loading the training engine…"))
-        worker = GeneratorWorker(load_engine, name="load engine")
-        worker.returned.connect(self._on_engine_returned)
-        worker.errored.connect(self._on_engine_errored)
-        self._engine_worker = worker
-        worker.start()
+        start_task(load_engine, name="load engine", returned=self._on_engine_returned, errored=self._on_engine_errored)
 
     def _on_engine_returned(self, engine) -> None:
         # Torch, timm and Qt leave some 400,000 long-lived objects; a full garbage collection that
@@ -576,11 +575,9 @@ class MainWindow(QMainWindow):
     def export_model(self, model_path: str, out: str, fmt: str) -> None:
         """Export in the background; a message says where it went, or why not."""
         self.statusBar().showMessage(i18n.fill(self.tr("Exporting to %1 …"), out))
-        worker = GeneratorWorker(export_job, model_path, fmt, out, name="export")
-        worker.returned.connect(self._on_export_returned)
-        worker.errored.connect(self._on_export_errored)
-        self._export_worker = worker
-        worker.start()
+        # Every export is heard to its end: two asked for one after the other both report.
+        start_task(export_job, model_path, fmt, out, name="export", returned=self._on_export_returned,
+                   errored=self._on_export_errored)
 
     def _on_export_returned(self, out: str) -> None:
         self.statusBar().showMessage(i18n.fill(self.tr("Exported the model to %1"), out), 10000)

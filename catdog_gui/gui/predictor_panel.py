@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import core
 from . import i18n
 from .accessible import probability_name
 from .data_panel import skip_reason_text
@@ -40,7 +41,7 @@ from .widgets import (
     page_header,
     thumbnail_image,
 )
-from .worker import GeneratorWorker
+from .worker import TaskSlot
 
 THUMB = 64
 CHUNK = 32
@@ -57,9 +58,7 @@ METRIC_NAMES = {
 
 def load_predictor(model_path: str):
     """A :class:`~catdog_gui.core.prediction.Predictor` for the model file (runs in a worker)."""
-    from ..core.prediction import Predictor
-
-    return Predictor(model_path)
+    return core.prediction.Predictor(model_path)
 
 
 def metric_text(key: str, value: float) -> str:
@@ -73,9 +72,7 @@ def predict_job(predictor, paths: list[str], thumb: int = THUMB, ratio: float = 
     """Classify ``paths`` (files and folders) chunk by chunk: yields ``("rows", [(Prediction, QImage)])``
     and ``("skipped", [Skipped])`` (runs in a worker; the model stays on its device). Thumbnails are
     ``thumb`` logical pixels at ``ratio`` device pixels each (the table's devicePixelRatio)."""
-    from ..core.prediction import expand_paths
-
-    files, skipped = expand_paths(paths)
+    files, skipped = core.prediction.expand_paths(paths)
     if skipped:
         yield "skipped", skipped
     for start in range(0, len(files), CHUNK):
@@ -111,8 +108,8 @@ class PredictorPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.predictor = None
-        self._model_worker: GeneratorWorker | None = None
-        self._worker: GeneratorWorker | None = None
+        self._model_load = TaskSlot(self)
+        self._photos = TaskSlot(self)  # one batch of photos at a time, dropped when the model or TTA changes
         self._queue: list[list[str]] = []
         self._asked: list[list[str]] = []  # every request since the table was cleared, to repeat when TTA is switched
         self.skipped = []
@@ -194,20 +191,12 @@ class PredictorPanel(QWidget):
         model_path = str(model_path)
         self.banner.hide()
         self.model_label.setText(i18n.fill(self.tr("Loading %1 …"), model_path))
-        worker = GeneratorWorker(load_predictor, model_path, name="load model")
-        worker.returned.connect(self._on_model_returned)
-        worker.errored.connect(self._on_model_errored)
-        worker.finished.connect(self._on_model_finished)
-        self._model_worker = worker
-        if self._worker is not None:  # photos of the previous model: no longer wanted
-            self._worker.quit()
-            self._worker = None
+        self._model_load.start(load_predictor, model_path, name="load model", returned=self._on_model_returned,
+                               errored=self._on_model_errored, finished=self._on_model_finished)
+        self._photos.drop()  # photos of the previous model: no longer wanted
         self._set_busy(True)
-        worker.start()
 
     def _on_model_returned(self, predictor) -> None:
-        if self.sender() is not self._model_worker:
-            return
         self.predictor = predictor
         self.model_file = predictor.model_path
         self.model_label.setText(self._model_text(predictor))
@@ -226,18 +215,13 @@ class PredictorPanel(QWidget):
         return i18n.fill(self.tr("<b>Model:</b> %1"), predictor.model_path) + "<br>" + " · ".join(parts)
 
     def _on_model_errored(self, error) -> None:
-        if self.sender() is not self._model_worker:
-            return
         self.banner.show_message(i18n.fill(self.tr("This model cannot be used: %1"), describe_error(error)), "error")
         self.model_label.setText(i18n.fill(self.tr("<b>Model:</b> %1"), self.predictor.model_path) if self.predictor
                                  else self._no_model_text())
         self._queue.clear()
 
     def _on_model_finished(self) -> None:
-        if self.sender() is not self._model_worker:
-            return
-        self._model_worker = None
-        self._set_busy(self._worker is not None)
+        self._set_busy(self._photos.busy)
         self._start_next()
 
     # ---- photos
@@ -249,31 +233,25 @@ class PredictorPanel(QWidget):
             return
         self._queue.append(paths)
         self._asked.append(paths)
-        if self.predictor is None and self._model_worker is None:
+        if self.predictor is None and not self._model_load.busy:
             self.banner.show_message(self.tr("There is no model yet: train one (step 3) or open a model file; the "
                                              "photos will be classified then."), "info")
             return
         self._start_next()
 
     def _start_next(self) -> None:
-        if self._worker is not None or self._model_worker is not None or not self._queue or self.predictor is None:
+        if self.busy or not self._queue or self.predictor is None:
             return
         paths = self._queue.pop(0)
-        # Set in this thread before the job starts; a superseded job still running is ignored (see _on_yielded).
+        # Set in this thread before the job starts; a superseded job still running is ignored (see TaskSlot).
         self.predictor.tta = self.tta
-        worker = GeneratorWorker(predict_job, self.predictor, paths, ratio=self.table.devicePixelRatioF(),
-                                 name="prediction")
-        worker.yielded.connect(self._on_yielded)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_finished)
-        self._worker = worker
+        self._photos.start(predict_job, self.predictor, paths, ratio=self.table.devicePixelRatioF(), name="prediction",
+                           yielded=self._on_photos_yielded, errored=self._on_photos_errored,
+                           finished=self._on_photos_finished)
         self._set_busy(True)
         self.summary_label.setText(self.tr("Classifying…"))
-        worker.start()
 
-    def _on_yielded(self, message) -> None:
-        if self.sender() is not self._worker:
-            return  # results of a model since replaced
+    def _on_photos_yielded(self, message) -> None:
         kind, payload = message
         if kind == "rows":
             for prediction, image in payload:
@@ -316,14 +294,10 @@ class PredictorPanel(QWidget):
         self.table.setItem(row, 3, folder)
         self.results.append(prediction)
 
-    def _on_errored(self, error) -> None:
-        if self.sender() is self._worker:
-            self.banner.show_message(i18n.fill(self.tr("Classifying failed: %1"), describe_error(error)), "error")
+    def _on_photos_errored(self, error) -> None:
+        self.banner.show_message(i18n.fill(self.tr("Classifying failed: %1"), describe_error(error)), "error")
 
-    def _on_finished(self) -> None:
-        if self.sender() is not self._worker:
-            return
-        self._worker = None
+    def _on_photos_finished(self) -> None:
         self._set_busy(False)
         self._show_summary()
         self.predictions_finished.emit()
@@ -360,9 +334,7 @@ class PredictorPanel(QWidget):
             return  # the box shown as the setting says (see showEvent)
         self.tta = checked
         again = self._asked
-        if self._worker is not None:
-            self._worker.quit()  # its results would mix both ways of asking
-            self._worker = None
+        self._photos.drop()  # its results would mix both ways of asking
         self.clear()
         self._queue = list(again)
         self._asked = list(again)
@@ -387,11 +359,11 @@ class PredictorPanel(QWidget):
     @property
     def has_model(self) -> bool:
         """A model is loaded or being loaded: photos added now are classified without asking for one."""
-        return self.predictor is not None or self._model_worker is not None
+        return self.predictor is not None or self._model_load.busy
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None or self._model_worker is not None
+        return self._photos.busy or self._model_load.busy
 
     def _set_busy(self, busy: bool) -> None:
         self.open_model_button.setEnabled(True)

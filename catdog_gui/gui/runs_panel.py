@@ -4,18 +4,14 @@ Runs that another process writes into the runs folder (the command line, ``torch
 sharing the folder) are listed as "running elsewhere" (see core/runstatus.py), and while the step is
 shown the folder is looked at every few seconds, in a worker thread, so that their curves grow as
 their epochs finish.
+
+The run folders are read by core/runs.py (no torch); this module shows what it reads.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import shutil
-import struct
-import threading
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -36,13 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import runstatus
-from ..core.errors import UserError
-from ..core.paths import CHECKPOINT, can_resume
-from ..core.runfiles import METRICS_FILE, SETTINGS_FILE, metrics_rows, model_metrics, read_text, settings_values
+from ..core import runs, runstatus
+from ..core.names import SCRATCH
+from ..core.paths import default_runs_dir
+from ..core.runs import RunsScanner, is_running_elsewhere
 from ..core.runstatus import RunStatus
 from . import colours, i18n
 from .accessible import run_curves_text
+from .training_panel import match_core_text
 from .widgets import (
     Banner,
     colour_plot,
@@ -52,54 +49,22 @@ from .widgets import (
     muted_html,
     page_header,
 )
-from .worker import GeneratorWorker
+from .worker import TaskSlot
 
-MAX_HEADER = 100 * 1024 * 1024
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 POLL_MS = 2000  # how often the shown step looks at the runs folder for runs written elsewhere
-# A run's files whose change means the run must be read again (each watched with one stat call).
-WATCHED_FILES = ("settings.json", "metrics.csv", "best.safetensors", CHECKPOINT, runstatus.STATUS_FILE)
 RESUME_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Go on with a stopped or interrupted run from its last finished epoch")
 DELETE_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Delete the selected run folders with their models")
 TRAIN_MORE_TIP = QT_TRANSLATE_NOOP("RunsPanel", "Start a new run from this run's best model: train it more on new "
                                                 "photos, or teach it new classes, keeping what it has learnt")
+# What core/runs.py says is wrong with a best model (its NOT_A_MODEL and INVALID_METADATA), to look up in the
+# window's language; tests/test_gui_imports.py checks that they still agree.
+MODEL_PROBLEMS = (QT_TRANSLATE_NOOP("runs_panel", "%1: not a model file, or damaged or cut short"),
+                  QT_TRANSLATE_NOOP("runs_panel", "%1: invalid metadata (%2)"))
 
 
-@dataclass
-class RunInfo:
-    """One run folder, as read from its files (no model is loaded)."""
-
-    path: Path
-    started: datetime
-    strategy: str = "?"
-    backbone: str = ""
-    data: str = ""
-    image_size: int | None = None
-    history: list[dict] = field(default_factory=list)
-    best_val: float | None = None
-    test_accuracy: float | None = None
-    model_path: str | None = None
-    unfinished: bool = False  # stopped or interrupted: it can be continued
-    status: RunStatus | None = None  # its running.json: a process is (or was, if it died) writing it
-    parent_model: str = ""  # the model file it started from ("Train more"); empty for a run from scratch
-    parent_run: str = ""  # the folder name of the run that wrote that model; empty if none did
-    damaged: str = ""  # what is wrong with its files ("metrics.csv line 3: ..."); empty if nothing is
-
-    @property
-    def started_from(self) -> str:
-        """The run (or, outside a run folder, the model file) this run started from; empty if none."""
-        return self.parent_run or (Path(self.parent_model).name if self.parent_model else "")
-
-    @property
-    def epochs(self) -> int:
-        return len(self.history)
-
-    @property
-    def seconds(self) -> float:
-        return sum(float(row.get("seconds") or 0) for row in self.history)
-
-    def series(self, key: str) -> np.ndarray:
-        return np.array([float(row[key]) for row in self.history if row.get(key) not in (None, "")])
+class RunInfo(runs.RunInfo):
+    """One run folder, as :mod:`catdog_gui.core.runs` reads it, with its label in the window's language."""
 
     @property
     def label(self) -> str:
@@ -108,22 +73,6 @@ class RunInfo:
         started = QDateTime.fromSecsSinceEpoch(round(self.started.timestamp()))
         return f"{self.strategy} · {QLocale().toString(started, 'dd MMM HH:mm')}"
 
-    @property
-    def running_elsewhere(self) -> bool:
-        """Another process (the command line, torchrun, another window or machine) trains it now.
-        This window's own run is not: the window knows it (``RunsPanel.set_active_run``)."""
-        return is_running_elsewhere(self.status)
-
-    @property
-    def interrupted(self) -> bool:
-        """Its process died without saying the run ended."""
-        status = self.status
-        return status is not None and not status.in_this_process and status.state() == runstatus.INTERRUPTED
-
-
-def is_running_elsewhere(status: RunStatus | None) -> bool:
-    return status is not None and not status.in_this_process and status.state() == runstatus.RUNNING
-
 
 def describe_writer(status: RunStatus) -> str:
     """Who trains a run that is running elsewhere, for people."""
@@ -131,139 +80,28 @@ def describe_writer(status: RunStatus) -> str:
     return i18n.fill(QCoreApplication.translate("runs_panel", "process %1 on %2"), status.pid, where)
 
 
-def read_safetensors_metadata(path: Path) -> dict[str, str]:
-    """The metadata of a safetensors file, read from its header alone (no tensors, no torch); ValueError
-    (or OSError, struct.error) if the file is not one."""
-    with open(path, "rb") as handle:
-        size = struct.unpack("<Q", handle.read(8))[0]
-        if size > MAX_HEADER:
-            raise ValueError("header too large")
-        header = json.loads(handle.read(size))
-    metadata = (header.get("__metadata__") or {}) if isinstance(header, dict) else None
-    if not (isinstance(metadata, dict) and all(isinstance(value, str) for value in metadata.values())):
-        raise ValueError("not a safetensors header")
-    return metadata
-
-
 def read_run(path: Path) -> RunInfo | None:
-    """A run folder's settings, metrics and best model; None if ``path`` is not a run folder."""
-    settings_file = path / "settings.json"
-    if not settings_file.is_file():
-        return None
-    try:
-        started = datetime.strptime(path.name[:15], "%Y%m%d-%H%M%S")
-    except ValueError:
-        started = datetime.fromtimestamp(settings_file.stat().st_mtime)
-    run = RunInfo(path, started, unfinished=can_resume(path), status=runstatus.read_status(path))
-    # A damaged file is said in the run's row, and what the other files hold is still shown.
-    problems = [problem for problem in (_read_settings(run, settings_file), _read_metrics(run, path / METRICS_FILE),
-                                        _read_best_metrics(run, path / "best.safetensors")) if problem]
-    run.damaged = "; ".join(problems)
-    if run.best_val is None and run.history:
-        run.best_val = max(float(row["val_accuracy"]) for row in run.history)
+    """A run folder's settings, metrics and best model (see :func:`catdog_gui.core.runs.read_run`), what is
+    wrong with its files in the window's language; None if ``path`` is not a run folder."""
+    run = runs.read_run(path, RunInfo)
+    if run is not None:
+        run.problems = [problem_text(problem) for problem in run.problems]
     return run
 
 
-def _read_settings(run: RunInfo, settings_file: Path) -> str:
-    """Fill in what ``run``'s settings.json says; what is wrong with it, or "" if nothing is."""
-    try:
-        settings = settings_values(read_text(settings_file, SETTINGS_FILE), SETTINGS_FILE)
-    except UserError as problem:
-        return str(problem)
-    run.strategy = settings.get("strategy", "?")
-    run.backbone = settings.get("backbone", "")
-    run.data = settings.get("data", "")
-    run.image_size = settings.get("image_size")
-    run.parent_model = str(settings.get("start_from") or "")
-    run.parent_run = str(settings.get("start_from_run") or "")
-    return ""
-
-
-def _read_metrics(run: RunInfo, metrics: Path) -> str:
-    """Fill in ``run``'s epochs from its metrics.csv (none yet: no file); what is wrong with it, or ""."""
-    if not metrics.is_file():
-        return ""
-    try:
-        run.history = metrics_rows(read_text(metrics, METRICS_FILE), METRICS_FILE)
-    except UserError as problem:
-        return str(problem)
-    return ""
-
-
-def _read_best_metrics(run: RunInfo, best: Path) -> str:
-    """Fill in ``run``'s best model and the accuracies its metadata holds; what is wrong with it, or ""."""
-    if not best.is_file():
-        return ""
-    run.model_path = str(best)
-    try:
-        metadata = read_safetensors_metadata(best)
-    except (OSError, ValueError, RecursionError, struct.error):
-        return i18n.fill(QCoreApplication.translate("runs_panel", "%1: not a model file, or damaged or cut short"),
-                         best.name)
-    try:
-        values = model_metrics(metadata.get("metrics", "{}"))
-    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
-        return i18n.fill(QCoreApplication.translate("runs_panel", "%1: invalid metadata (%2)"), best.name, error)
-    run.best_val = values.get("val_accuracy")
-    run.test_accuracy = values.get("test_accuracy")
-    return ""
+def problem_text(problem: str) -> str:
+    """What core/runs.py says is wrong with a run's files, in the window's language (the problems of
+    settings.json and metrics.csv, written by core/runfiles.py, stay as they are)."""
+    found = match_core_text(problem, MODEL_PROBLEMS)
+    if found is None:
+        return problem
+    source, values = found
+    return i18n.fill(QCoreApplication.translate("runs_panel", source), *values)
 
 
 def scan_runs(runs_dir: Path) -> list[RunInfo]:
     """Every run under ``runs_dir``, newest first."""
-    return RunsScanner().scan(runs_dir)
-
-
-def latest_run_model(runs_dir: Path) -> str | None:
-    """The best model of the newest run under ``runs_dir`` that has one; None if no run has."""
-    return next((run.model_path for run in scan_runs(runs_dir) if run.model_path), None)
-
-
-class RunsScanner:
-    """The runs under a folder, each run folder read again only when one of its files changed (a few
-    stat calls per run otherwise), so that the folder can be watched every few seconds. Thread-safe:
-    the panel calls it from worker threads."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._known: dict[Path, tuple[tuple, RunInfo | None]] = {}
-
-    def scan(self, runs_dir: Path) -> list[RunInfo]:
-        """Every run under ``runs_dir``, newest first."""
-        with self._lock:
-            known = {}
-            for folder in _subfolders(runs_dir):
-                signature = _signature(folder)
-                cached = self._known.get(folder)
-                known[folder] = (signature, cached[1] if cached and cached[0] == signature else read_run(folder))
-            self._known = known
-            runs = [run for _, run in known.values() if run is not None]
-        return sorted(runs, key=lambda r: r.started, reverse=True)
-
-    def forget(self) -> None:
-        """Read every run again on the next scan."""
-        with self._lock:
-            self._known = {}
-
-
-def _subfolders(runs_dir: Path) -> list[Path]:
-    try:
-        with os.scandir(runs_dir) as entries:
-            return [Path(entry.path) for entry in entries if entry.is_dir()]
-    except OSError:
-        return []  # not there yet: a first run creates it
-
-
-def _signature(folder: Path) -> tuple:
-    """What changes when a run's files do (atomic saves replace the file: a new inode)."""
-    stamps = []
-    for name in WATCHED_FILES:
-        try:
-            info = os.stat(folder / name)
-            stamps.append((info.st_mtime_ns, info.st_size, info.st_ino))
-        except OSError:
-            stamps.append(None)
-    return tuple(stamps)
+    return RunsScanner(read_run).scan(runs_dir)
 
 
 def _swatch(colour: QColor, border: QColor, ratio: float = 1.0) -> QIcon:
@@ -334,9 +172,9 @@ class RunsPanel(QWidget):
         super().__init__(parent)
         self.runs: list[RunInfo] = []
         self.active_run: str | None = None
-        self._scanner = RunsScanner()
+        self._scanner = RunsScanner(read_run)
         self._shown: dict[Path, tuple] = {}  # per run, what its row shows (to redraw only what changed)
-        self._poll_worker: GeneratorWorker | None = None
+        self._polls = TaskSlot(self)  # one look at the runs folder at a time
         self._poll_dir: Path | None = None
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
@@ -447,8 +285,6 @@ class RunsPanel(QWidget):
     # ---- listing
 
     def runs_dir(self) -> Path:
-        from ..core.paths import default_runs_dir
-
         return default_runs_dir()
 
     def refresh(self) -> None:
@@ -511,7 +347,7 @@ class RunsPanel(QWidget):
         return [
             (i18n.format_datetime(run.started), run.started.timestamp()),
             (run.strategy, run.strategy),
-            (run.backbone if run.backbone != "scratch-cnn" else self.tr("small CNN"), run.backbone),
+            (run.backbone if run.backbone != SCRATCH else self.tr("small CNN"), run.backbone),
             (self._epochs_text(run), run.epochs),
             (i18n.format_percent(run.best_val, 1), run.best_val),
             (i18n.format_percent(run.test_accuracy, 1), run.test_accuracy),
@@ -656,22 +492,15 @@ class RunsPanel(QWidget):
         self.refresh()
 
     def _on_poll_timer_timeout(self) -> None:
-        if self._poll_worker is not None:
+        if self._polls.busy:
             return  # the last look is not back yet (a slow network folder)
         self._poll_dir = self.runs_dir()
-        worker = GeneratorWorker(self._scanner.scan, self._poll_dir, name="runs-scan")
-        worker.returned.connect(self._on_poll_worker_returned)
-        worker.finished.connect(self._on_poll_worker_finished)
-        self._poll_worker = worker
-        worker.start()
+        self._polls.start(self._scanner.scan, self._poll_dir, name="runs-scan", returned=self._on_poll_returned)
 
-    def _on_poll_worker_returned(self, runs: list[RunInfo]) -> None:
+    def _on_poll_returned(self, runs: list[RunInfo]) -> None:
         if self._poll_dir != self.runs_dir():
             return  # the runs folder was changed meanwhile
         self._show_runs(runs, redraw=False)
-
-    def _on_poll_worker_finished(self) -> None:
-        self._poll_worker = None
 
     def _on_open_clicked(self, *_) -> None:
         runs = self.selected_runs()

@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..core.names import SCRATCH_RECIPE
+
 SELF_TEST_EPOCHS = 2
 SELF_TEST_CLASSES = ("cats", "dogs")
 
@@ -157,7 +159,7 @@ def _run(temp: Path, timeout: float, screenshots: str | None):
     if window.data_panel.count_of("train", "cats") != 8:
         raise SelfTestFailed("the photo counts are wrong")
 
-    window.strategy_panel.select("scratch")
+    window.strategy_panel.select(SCRATCH_RECIPE)
     window.strategy_panel.set_values(epochs=SELF_TEST_EPOCHS, image_size=48, batch_size=8)
     window.training_panel.start_button.click()
     check(lambda: window.training_panel.busy, "starting the training", 10)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QDoubleValidator, QImage, QPalette, QPixmap, QValidator
@@ -28,74 +30,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import core
+from ..core.datasets import LECTURE_COUNTS, SPLITS
+from ..core.errors import UserError
+from ..core.estimates import StepTimes
+from ..core.images import load_pixels
 from ..core.measured import FIGURES
+from ..core.names import (ADAMW, AUTO_CLASS_WEIGHTS, AUTO_DEVICE, CLASS_WEIGHTS_OFF, CLASS_WEIGHTS_ON,
+                           COSINE_SCHEDULE, CPU_DEVICE, DEFAULT_BACKBONE, DEFAULT_PRESET, DEFAULT_RECIPE,
+                           EVERY_PHOTO_SUBSET, FEATURE_EXTRACTION_AUGMENTED_RECIPE, FEATURE_EXTRACTION_RECIPE,
+                           FINE_TUNING_RECIPE, LECTURE_PRESET, LOSS_MONITOR, PRESETS, RMSPROP, SCRATCH)
 from ..core.paths import DEFAULT_PIXEL_CACHE_GB
+from ..core.recipes import RECIPES, resolve_settings
+from ..core.specs import CONSTANT_FILL, NEAREST_FILL, REFLECT_FILL, Augmentation
 from .accessible import plain_text, set_tab_chain
 from .settings import Setting
 from . import colours, i18n
 from .widgets import Banner, bold, describe_error, format_duration, mute, muted_html, page_header
-from .worker import GeneratorWorker
+from .worker import BACKGROUND_NICE, TaskSlot
 
 PREVIEW_COUNT = 8  # augmented samples, shown beside the original
 PREVIEW_SIZE = 112
-LECTURE_COUNTS = {"train": 2000, "validation": 1000, "test": 1000}
-# Rough sustained rates (GFLOP/s) for the time estimates, from runs on a 2-core AVX-512 CPU (bf16):
-# the small CNN's training runs near 145 per core (11.5 s per lecture epoch), a pretrained base's
-# thinner layers near 75. A training step costs about three forward passes; a fine-tuning step
-# (frozen lower part forward, top block forward and backward) about FINE_TUNE_COST of them.
-CPU_GFLOPS_PER_THREAD = {"scratch": 145.0, "pretrained": 75.0}
-FINE_TUNE_COST = 2.1
-DEVICE_GFLOPS = {"cuda": 20_000.0, "mps": 2_000.0}
-DECODE_SECONDS_PER_IMAGE = 0.004  # per core
+# Photos per split that the time estimates assume before a data set is chosen: the lecture's cats and dogs.
+LECTURE_PHOTOS_PER_SPLIT = {split: 2 * count for split, count in zip(SPLITS, LECTURE_COUNTS)}
 HYPER_FIELDS = ("epochs", "head_epochs", "batch_size", "lr", "fine_tune_lr", "image_size", "early_stopping",
                 "class_weights", "seed", "device")
-AUGMENT_FIELDS = ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
-                  "vertical_flip", "fill_mode", "brightness", "contrast", "saturation")
+FINE_TUNING_FIELDS = ("head_epochs", "fine_tune_lr")  # shown and used only by a strategy that fine-tunes
+AUGMENT_FIELDS = tuple(field.name for field in dataclasses.fields(Augmentation))  # the knobs, in the form's order
 
 
 # ---- time estimates ----------------------------------------------------------------------------
 
-def small_cnn_gflops(size: int) -> float:
-    """Forward GFLOPs of the lecture's small CNN for one image of ``size`` px."""
-    flops, side, channels = 0.0, size, 3
-    for filters in (32, 64, 128, 128):
-        side -= 2
-        flops += 2 * side * side * channels * filters * 9
-        side //= 2
-        channels = filters
-    flops += 2 * side * side * channels * 512
-    return flops / 1e9
-
-
-def estimate_seconds(settings, counts: dict[str, int], device_type: str, threads: int) -> float:
-    """A rough duration of a run of ``settings`` on ``counts`` images per split, on this device."""
-    from ..core.backbones import BACKBONES
-
-    recipe = settings.recipe
-    n_train, n_val, n_test = (counts.get(s, 0) for s in ("train", "validation", "test"))
-    total = n_train + n_val + n_test
-    per_thread = CPU_GFLOPS_PER_THREAD["pretrained" if recipe.pretrained else "scratch"]
-    rate = DEVICE_GFLOPS.get(device_type, per_thread * max(1, threads)) * 1e9
-    if recipe.pretrained:
-        backbone = BACKBONES[settings.backbone]
-        forward = backbone.gflops * (settings.image_size / backbone.image_size) ** 2 * 1e9
+def rated_step_times(settings, device_type: str, threads: int) -> StepTimes:
+    """The seconds per image of ``settings``' network on this device from its FLOPs and a rough rate:
+    what the notes rest on until one batch has been timed there (see StrategyPanel._times_for)."""
+    if settings.recipe.pretrained:
+        backbone = core.backbones.BACKBONES[settings.backbone]
+        gflops = backbone.gflops * (settings.image_size / backbone.image_size) ** 2
     else:
-        forward = small_cnn_gflops(settings.image_size) * 1e9
-    decode = total * DECODE_SECONDS_PER_IMAGE / max(1, min(threads, 8))
-    if recipe.cached_features:
-        work = forward * total
-        overhead = 0.05 * settings.epochs
-    elif not recipe.pretrained:
-        work = settings.epochs * (3 * forward * n_train + forward * n_val) + forward * n_test
-        overhead = 0.2 * settings.epochs
-    else:
-        # Validation photos go through the frozen part of the base once per phase.
-        head_phase = settings.head_epochs * forward * n_train + forward * n_val
-        top_phase = settings.epochs * FINE_TUNE_COST * forward * n_train + forward * n_val if recipe.fine_tune_lr else 0
-        frozen = 0 if recipe.fine_tune_lr else settings.epochs * forward * n_train + forward * n_val
-        work = head_phase + top_phase + frozen + forward * n_test
-        overhead = 0.2 * (settings.epochs + settings.head_epochs)
-    return decode + work / rate + overhead
+        gflops = core.estimates.small_cnn_gflops(settings.image_size)
+    return core.estimates.rated_step_times(settings.recipe.pretrained, gflops, settings.image_size, device_type,
+                                           threads)
+
+
+def estimate_seconds(settings, counts: dict[str, int], times: StepTimes, threads: int) -> float:
+    """A rough duration of a run of ``settings`` on ``counts`` images per split, from ``times``
+    (its network's seconds per image on this device, at any image size)."""
+    return core.estimates.estimate_seconds(settings.recipe, settings.epochs, settings.head_epochs, counts,
+                                           times.scaled(settings.image_size), threads)
 
 
 def measured_note(backbone: str) -> str:
@@ -132,7 +114,7 @@ def machine_text(machine: str) -> str:
 def device_text(engine) -> str:
     """Where runs train, for people: the CPU and its threads in the language in use, else the GPU's name
     (core/device.py's describe_device, which the engine's ``device`` holds, speaks English)."""
-    if engine.device_type == "cpu":  # a plural: "CPU (1 hilo)" in Spanish; English as core says it
+    if engine.device_type == CPU_DEVICE:  # a plural: "CPU (1 hilo)" in Spanish; English as core says it
         return QCoreApplication.translate("strategy_panel", "CPU (%n threads)", None, engine.threads)
     return engine.device
 
@@ -142,10 +124,10 @@ def format_rate(value: float) -> str:
     return QLocale().toString(float(value), "g", 6)
 
 
-STRATEGY_WORDS = {"feature-extraction": QT_TRANSLATE_NOOP("strategy_panel", "pretrained features"),
-                  "feature-extraction-augmented": QT_TRANSLATE_NOOP("strategy_panel",
-                                                                    "pretrained features with augmentation"),
-                  "fine-tuning": QT_TRANSLATE_NOOP("strategy_panel", "fine-tuning")}
+STRATEGY_WORDS = {FEATURE_EXTRACTION_RECIPE: QT_TRANSLATE_NOOP("strategy_panel", "pretrained features"),
+                  FEATURE_EXTRACTION_AUGMENTED_RECIPE: QT_TRANSLATE_NOOP("strategy_panel",
+                                                                         "pretrained features with augmentation"),
+                  FINE_TUNING_RECIPE: QT_TRANSLATE_NOOP("strategy_panel", "fine-tuning")}
 DATA_WORDS = {"catsdogs": QT_TRANSLATE_NOOP("strategy_panel", "cats vs dogs"),
               "flowers17": QT_TRANSLATE_NOOP("strategy_panel", "17 flowers")}
 # The strategies' and networks' texts of core/recipes.py and core/backbones.py, which stay English there
@@ -197,14 +179,11 @@ def augmented_previews(path: str, size: int, augmentation: dict, seed: int, coun
     import numpy as np
     import torch
 
-    from ..core import preprocessing
-    from ..core.images import load_pixels
-
-    pixels = preprocessing.image_to_input(load_pixels(path, size))
-    batch = preprocessing.to_input(pixels.repeat(count, 1, 1, 1), torch.device("cpu"))
-    settings = preprocessing.Augmentation(**augmentation)
+    pixels = core.preprocessing.image_to_input(load_pixels(path, size))
+    batch = core.preprocessing.to_input(pixels.repeat(count, 1, 1, 1), torch.device(CPU_DEVICE))
+    settings = Augmentation(**augmentation)
     generator = torch.Generator().manual_seed(seed)
-    augmented = preprocessing.augment(batch, settings, generator) if settings.active else batch
+    augmented = core.preprocessing.augment(batch, settings, generator) if settings.active else batch
     images = []
     for tensor in torch.cat([batch[:1], augmented]):  # the original first
         array = np.ascontiguousarray((tensor.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8))
@@ -272,6 +251,48 @@ class LearningRateEdit(QLineEdit):
         self.setText(format_rate(value))
 
 
+# ---- controls bound to settings ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Access:
+    """How to read a kind of control's value, show a value in it, and which of its signals says the
+    user changed it."""
+
+    read: Callable[[QWidget], object]
+    write: Callable[[QWidget, object], None]
+    signal: str
+    announces_writes: bool = True  # False: the signal tells only of typing, not of a value written
+
+
+def _choose(combo: QComboBox, value) -> None:
+    """Select the item of ``value`` (its data, ``"reflect"``, or its text as shown); the first if none."""
+    found = combo.findData(value)
+    if found < 0:
+        found = combo.findText(str(value))
+    combo.setCurrentIndex(max(0, found))
+
+
+WHOLE = Access(QSpinBox.value, lambda spin, value: spin.setValue(int(value)), "valueChanged")
+DECIMAL = Access(QDoubleSpinBox.value, lambda spin, value: spin.setValue(float(value)), "valueChanged")
+SWITCH = Access(QCheckBox.isChecked, lambda box, value: box.setChecked(bool(value)), "toggled")
+CHOICE = Access(QComboBox.currentData, _choose, "currentIndexChanged")
+RATE = Access(LearningRateEdit.value, LearningRateEdit.setValue, "textEdited", announces_writes=False)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A control bound to the setting it shows (declared once, in :meth:`StrategyPanel._bind_controls`)."""
+
+    control: QWidget
+    access: Access
+
+    def read(self):
+        return self.access.read(self.control)
+
+    def write(self, value) -> None:
+        self.access.write(self.control, value)
+
+
 class StrategyPanel(QWidget):
     """Choose how to train: recipe, backbone, hyper-parameters and augmentation, with their defaults.
 
@@ -282,9 +303,9 @@ class StrategyPanel(QWidget):
     """
 
     settings_group = "strategy"
-    strategy = Setting("feature-extraction")
-    backbone = Setting("efficientnet-lite0")
-    preset = Setting("recommended")  # whose values the form starts from: "recommended" or "lecture"
+    strategy = Setting(DEFAULT_RECIPE)
+    backbone = Setting(DEFAULT_BACKBONE)
+    preset = Setting(DEFAULT_PRESET)  # whose values the form starts from: one of names.PRESETS
     overrides = Setting({})  # strategy -> {field: value} that differ from the recipe's defaults
     augmentations = Setting({})  # strategy -> augmentation knobs as a dict
     weights_files = Setting({})  # backbone -> a weights file the user chose
@@ -301,7 +322,10 @@ class StrategyPanel(QWidget):
         self.start_from_info = None  # that model's ModelInfo
         self._start_parent = None  # that model as a lineage.Parent, without its weights (read when a run starts)
         self._filling = False
-        self._preview_worker: GeneratorWorker | None = None
+        self._previews = TaskSlot(self)  # the latest request replaces any still being drawn
+        self._step_times: dict[tuple[str, str], StepTimes] = {}  # (device type, network): timed on one batch
+        self._untimeable: set[tuple[str, str]] = set()  # those whose timing failed: the FLOP estimate stays
+        self._timing = TaskSlot(self)  # one network timed at a time, off the GUI thread
         self._preview_seed = 0
         self._preview_index = 0
         self.preview_shown = 0
@@ -379,26 +403,23 @@ class StrategyPanel(QWidget):
         self.head_epochs = self._spin(0, 10_000)
         self.batch_size = self._spin(1, 4096)
         self.lr = LearningRateEdit()
-        self.lr.textEdited.connect(self._on_value_changed)
         self.fine_tune_lr = LearningRateEdit()
-        self.fine_tune_lr.textEdited.connect(self._on_value_changed)
         self.image_size = self._spin(48, 1024, " px")
         self.early_stopping = self._spin(0, 10_000)
         self.early_stopping.setSpecialValueText(self.tr("off", "no early stopping"))
         self.class_weights = QComboBox()
         self.class_weights.setMaximumWidth(120)
-        for text, choice in ((self.tr("auto"), "auto"), (self.tr("on", "weigh the classes"), "on"),
-                             (self.tr("off", "do not weigh the classes"), "off")):
+        for text, choice in ((self.tr("auto"), AUTO_CLASS_WEIGHTS),
+                             (self.tr("on", "weigh the classes"), CLASS_WEIGHTS_ON),
+                             (self.tr("off", "do not weigh the classes"), CLASS_WEIGHTS_OFF)):
             self.class_weights.addItem(text, choice)
         self.class_weights.setToolTip(self.tr(
             "Weigh each class by the inverse of its share of the training photos, so that a small class counts "
             "as much as a big one. Auto: when the largest class has over 3 times the photos of the smallest."))
-        self.class_weights.currentIndexChanged.connect(self._on_value_changed)
         self.seed = self._spin(0, 1_000_000)
         self.device = QComboBox()
         self.device.setMaximumWidth(120)
-        self.device.addItem(self.tr("auto"), "auto")
-        self.device.currentIndexChanged.connect(self._on_value_changed)
+        self.device.addItem(self.tr("auto"), AUTO_DEVICE)
         self.gpus = QComboBox()
         self.gpus.setToolTip(self.tr("All GPUs: the run trains in a separate process, one per GPU (torchrun); "
                                      "its curves grow in step 6 (Runs)"))
@@ -446,7 +467,6 @@ class StrategyPanel(QWidget):
         augment_layout = QHBoxLayout(self.augment_box)
         knobs = QFormLayout()
         self.use_augmentation = QCheckBox(self.tr("Show the network randomly changed photos"))
-        self.use_augmentation.toggled.connect(self._on_value_changed)
         knobs.addRow(self.use_augmentation)
         self.augment_note = QLabel()
         self.augment_note.setWordWrap(True)
@@ -465,21 +485,17 @@ class StrategyPanel(QWidget):
             "vertical_flip": QCheckBox(self.tr("flip u&pside down")),
             "fill_mode": QComboBox(),
         }
-        for text, mode in ((self.tr("nearest", "fill mode: repeat the nearest edge pixel"), "nearest"),
-                           (self.tr("reflect", "fill mode: mirror the picture at its edge"), "reflect"),
-                           (self.tr("constant", "fill mode: one colour"), "constant")):
+        for text, mode in ((self.tr("nearest", "fill mode: repeat the nearest edge pixel"), NEAREST_FILL),
+                           (self.tr("reflect", "fill mode: mirror the picture at its edge"), REFLECT_FILL),
+                           (self.tr("constant", "fill mode: one colour"), CONSTANT_FILL)):
             self.knobs["fill_mode"].addItem(text, mode)
-        self.knobs["fill_mode"].currentIndexChanged.connect(self._on_value_changed)
-        for name in ("horizontal_flip", "vertical_flip"):
-            self.knobs[name].toggled.connect(self._on_value_changed)
         titles = {"rotation": self.tr("Rotation up to:"), "width_shift": self.tr("Shift sideways (share):"),
                   "height_shift": self.tr("Shift up/down (share):"), "shear": self.tr("Shear up to:"),
                   "zoom": self.tr("Zoom (share):"), "brightness": self.tr("Brightness (share):"),
                   "contrast": self.tr("Contrast (share):"), "saturation": self.tr("Saturation (share):"),
                   "horizontal_flip": self.tr("Flip:"), "vertical_flip": "",
                   "fill_mode": self.tr("Fill the edges with:")}
-        for name in ("rotation", "width_shift", "height_shift", "shear", "zoom", "horizontal_flip",
-                     "vertical_flip", "fill_mode", "brightness", "contrast", "saturation"):
+        for name in AUGMENT_FIELDS:
             knobs.addRow(titles[name], self.knobs[name])
         augment_layout.addLayout(knobs, 1)
         preview = QVBoxLayout()
@@ -519,7 +535,43 @@ class StrategyPanel(QWidget):
         right.addWidget(self.augment_box)
         right.addStretch(1)
         columns.addLayout(right, 6)
+        self.bindings = self._bind_controls()
         self.setEnabled(False)
+
+    def _bind_controls(self) -> dict[str, Binding]:
+        """Each value control bound to its setting (a field of core's Settings or Augmentation, or the
+        augmentation switch), and heard when the user changes it. Every read and write of a value goes
+        through these."""
+        table = {
+            "epochs": (self.epochs, WHOLE),
+            "head_epochs": (self.head_epochs, WHOLE),
+            "batch_size": (self.batch_size, WHOLE),
+            "lr": (self.lr, RATE),
+            "fine_tune_lr": (self.fine_tune_lr, RATE),
+            "image_size": (self.image_size, WHOLE),
+            "early_stopping": (self.early_stopping, WHOLE),
+            "class_weights": (self.class_weights, CHOICE),
+            "seed": (self.seed, WHOLE),
+            "device": (self.device, CHOICE),
+            "pixel_cache_gb": (self.pixel_cache, DECIMAL),
+            "use_augmentation": (self.use_augmentation, SWITCH),
+            "rotation": (self.knobs["rotation"], DECIMAL),
+            "width_shift": (self.knobs["width_shift"], DECIMAL),
+            "height_shift": (self.knobs["height_shift"], DECIMAL),
+            "shear": (self.knobs["shear"], DECIMAL),
+            "zoom": (self.knobs["zoom"], DECIMAL),
+            "horizontal_flip": (self.knobs["horizontal_flip"], SWITCH),
+            "vertical_flip": (self.knobs["vertical_flip"], SWITCH),
+            "fill_mode": (self.knobs["fill_mode"], CHOICE),
+            "brightness": (self.knobs["brightness"], DECIMAL),
+            "contrast": (self.knobs["contrast"], DECIMAL),
+            "saturation": (self.knobs["saturation"], DECIMAL),
+        }
+        bindings = {}
+        for name, (control, access) in table.items():
+            getattr(control, access.signal).connect(self._on_value_changed)
+            bindings[name] = Binding(control, access)
+        return bindings
 
     def _build_start_from_row(self) -> QWidget:
         """"Starting from: <run>" and a button that clears it; shown while a run is to train a model more."""
@@ -543,7 +595,6 @@ class StrategyPanel(QWidget):
         spin.setRange(low, high)
         spin.setSuffix(suffix)
         spin.setMaximumWidth(120)
-        spin.valueChanged.connect(self._on_value_changed)
         return spin
 
     def _double(self, low: float, high: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
@@ -553,16 +604,12 @@ class StrategyPanel(QWidget):
         spin.setSingleStep(5 * 10 ** -decimals)
         spin.setSuffix(suffix)
         spin.setMaximumWidth(120)
-        spin.valueChanged.connect(self._on_value_changed)
         return spin
 
     # ---- engine and data
 
     def set_engine(self, engine) -> None:
         """Fill in the recipes and backbones once the engine is loaded."""
-        from ..core.backbones import BACKBONES
-        from ..core.recipes import RECIPES
-
         self.engine = engine
         self.loading_label.hide()
         for index, recipe in enumerate(RECIPES.values()):
@@ -581,18 +628,18 @@ class StrategyPanel(QWidget):
         # Made after the rest of the form, they would come last when tabbing: first, as they are shown.
         set_tab_chain(self.scroll, *self.recipe_buttons.values())
         self._filling = True
-        for name, backbone in BACKBONES.items():
+        for name, backbone in core.backbones.BACKBONES.items():
             self.backbone_combo.addItem(_translate(backbone.title), name)
         for device in engine.devices[1:]:
             self.device.addItem(device, device)
         self._filling = False
         self._fill_gpus(engine.gpus)
         if self.strategy not in RECIPES:
-            self.strategy = "feature-extraction"
-        if self.backbone not in BACKBONES:
-            self.backbone = "efficientnet-lite0"
-        if self.preset not in ("recommended", "lecture"):
-            self.preset = "recommended"
+            self.strategy = DEFAULT_RECIPE
+        if self.backbone not in core.backbones.BACKBONES:
+            self.backbone = DEFAULT_BACKBONE
+        if self.preset not in PRESETS:
+            self.preset = DEFAULT_PRESET
         self.setEnabled(True)
         self.select(self.strategy, self.backbone)
 
@@ -618,8 +665,6 @@ class StrategyPanel(QWidget):
 
     def select(self, strategy: str, backbone: str | None = None) -> None:
         """Choose ``strategy`` (and ``backbone``) and show their values."""
-        from ..core.recipes import RECIPES
-
         self.strategy = strategy
         if backbone:
             self.backbone = backbone
@@ -639,20 +684,10 @@ class StrategyPanel(QWidget):
     def set_values(self, **values) -> None:
         """Type ``values`` into the form as a user would (``epochs=3, image_size=48`` ...)."""
         for name, value in values.items():
-            if name in AUGMENT_FIELDS:
-                widget = self.knobs[name]
-            else:
-                widget = self.hyper_rows[name][1]
-            if isinstance(widget, QCheckBox):
-                widget.setChecked(bool(value))
-            elif isinstance(widget, QComboBox):  # by its value ("reflect"), or as shown
-                found = widget.findData(value)
-                widget.setCurrentIndex(found if found >= 0 else widget.findText(str(value)))
-            elif isinstance(widget, LearningRateEdit):
-                widget.setValue(value)
+            binding = self.bindings[name]
+            binding.write(value)
+            if not binding.access.announces_writes:
                 self._on_value_changed()
-            else:
-                widget.setValue(value)
 
     # ---- training more
 
@@ -665,9 +700,7 @@ class StrategyPanel(QWidget):
         UserError
             If the file is missing, damaged or not a model of this app.
         """
-        from ..core.lineage import read_parent
-
-        parent = read_parent(model_path)
+        parent = core.lineage.read_parent(model_path)
         self.start_from, self.start_from_info = str(parent.path), parent.info
         self._start_parent = dataclasses.replace(parent, tensors={})
         self.start_from_label.setText(i18n.fill(
@@ -689,14 +722,10 @@ class StrategyPanel(QWidget):
         self.clear_start_from()
 
     def _pretrained_parent(self) -> bool:
-        from ..core.models import SCRATCH
-
         return self.start_from_info is not None and self.start_from_info.backbone != SCRATCH
 
     def _parent_strategy(self, info) -> str:
         """The strategy that trained the model, else the first whose weights fit it."""
-        from ..core.recipes import RECIPES
-
         if info.recipe in RECIPES:
             return info.recipe
         return next(name for name, recipe in RECIPES.items() if recipe.pretrained == self._pretrained_parent())
@@ -704,8 +733,6 @@ class StrategyPanel(QWidget):
     def _show_start_from(self) -> None:
         """While a run is to start from a model: only the strategies its weights can start are offered,
         and its network and image size are fixed (see core/lineage.py)."""
-        from ..core.recipes import RECIPES
-
         info = self.start_from_info
         for strategy, button in self.recipe_buttons.items():
             button.setEnabled(info is None or RECIPES[strategy].pretrained == self._pretrained_parent())
@@ -715,12 +742,10 @@ class StrategyPanel(QWidget):
                                    else self.tr("A run that starts from a model uses its image size"))
         if info is not None:
             filling, self._filling = self._filling, True
-            self.image_size.setValue(info.image_size)
+            self.bindings["image_size"].write(info.image_size)
             self._filling = filling
 
     def _defaults(self):
-        from ..core.recipes import RECIPES, resolve_settings
-
         recipe = RECIPES[self.strategy]
         return resolve_settings("", self.strategy, preset=self.preset,
                                 backbone=self.backbone if recipe.pretrained else None)
@@ -737,29 +762,18 @@ class StrategyPanel(QWidget):
             use = saved.get("enabled", use)
             augmentation.update({k: v for k, v in saved.items() if k in augmentation})
         if not use and not defaults.augmentation.active and not saved:
-            augmentation = dataclasses.asdict(_lecture_augmentation())  # ready if the user turns it on
+            augmentation = dataclasses.asdict(Augmentation.lecture())  # ready if the user turns it on
+        shown = {**values, **augmentation, "pixel_cache_gb": self.pixel_cache_gb, "use_augmentation": use}
+        if shown["fine_tune_lr"] is None:  # no fine-tuning phase: its hidden field keeps what it had
+            del shown["fine_tune_lr"]
         self._filling = True
         try:
-            for name in ("epochs", "head_epochs", "batch_size", "image_size", "early_stopping", "seed"):
-                self.hyper_rows[name][1].setValue(int(values[name]))
-            self.lr.setValue(values["lr"])
-            if values["fine_tune_lr"] is not None:
-                self.fine_tune_lr.setValue(values["fine_tune_lr"])
-            self.device.setCurrentIndex(max(0, self.device.findData(values["device"])))
-            self.class_weights.setCurrentIndex(max(0, self.class_weights.findData(values["class_weights"])))
-            self.pixel_cache.setValue(self.pixel_cache_gb)
-            for name, widget in self.knobs.items():
-                if isinstance(widget, QCheckBox):
-                    widget.setChecked(bool(augmentation[name]))
-                elif isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(0, widget.findData(augmentation[name])))
-                else:
-                    widget.setValue(float(augmentation[name]))
-            self.use_augmentation.setChecked(use)
+            for name, value in shown.items():
+                self.bindings[name].write(value)
         finally:
             self._filling = False
         fine_tuning = defaults.fine_tune_lr is not None
-        for name in ("head_epochs", "fine_tune_lr"):
+        for name in FINE_TUNING_FIELDS:
             self._set_row_visible(name, fine_tuning)
         self.hyper_rows["epochs"][1].setToolTip(self.tr("Epochs of the fine-tuning phase") if fine_tuning else "")
         self.hyper_form.labelForField(self.epochs).setText(self.tr("Fine-tuning &epochs:") if fine_tuning
@@ -772,7 +786,7 @@ class StrategyPanel(QWidget):
     def _update_preset_label(self) -> None:
         """Which set of values the form starts from, what else that set decides, and what the user changed."""
         defaults = self._defaults()
-        if defaults.preset == "lecture":
+        if defaults.preset == LECTURE_PRESET:
             text = self.tr("the lecture's (RMSprop, a constant learning rate, the best validation accuracy kept)")
         else:
             text = i18n.fill(self.tr("recommended (%1)"), ", ".join(self._recommended_parts(defaults)))
@@ -784,14 +798,14 @@ class StrategyPanel(QWidget):
 
     def _recommended_parts(self, defaults) -> list[str]:
         """What else the recommended values decide: the optimizer, the schedule, label smoothing, the epoch kept."""
-        optimizer = {"adamw": "AdamW", "rmsprop": "RMSprop"}[defaults.optimizer]
+        optimizer = {ADAMW: "AdamW", RMSPROP: "RMSprop"}[defaults.optimizer]
         if defaults.weight_decay:
             optimizer = i18n.fill(self.tr("%1 with weight decay %2"), optimizer, format_rate(defaults.weight_decay))
-        parts = [optimizer, self.tr("a cosine learning-rate schedule") if defaults.schedule == "cosine"
+        parts = [optimizer, self.tr("a cosine learning-rate schedule") if defaults.schedule == COSINE_SCHEDULE
                  else self.tr("a constant learning rate")]
         if defaults.label_smoothing:
             parts.append(i18n.fill(self.tr("label smoothing %1"), format_rate(defaults.label_smoothing)))
-        if defaults.monitor == "loss":
+        if defaults.monitor == LOSS_MONITOR:
             parts.append(self.tr("the epoch with the best validation loss kept"))
         else:
             parts.append(self.tr("the epoch with the best validation accuracy kept"))
@@ -803,8 +817,6 @@ class StrategyPanel(QWidget):
         self.hyper_form.labelForField(widget).setVisible(visible)
 
     def _update_augmentation_state(self) -> None:
-        from ..core.recipes import RECIPES
-
         recipe = RECIPES[self.strategy]
         possible = not recipe.cached_features
         self.use_augmentation.setEnabled(possible)
@@ -817,7 +829,7 @@ class StrategyPanel(QWidget):
                                               "which keeps it from memorising the training set."))
         else:
             self.augment_note.setText(self.tr("The lecture trains this strategy without augmentation."))
-        active = possible and self.use_augmentation.isChecked()
+        active = possible and self.bindings["use_augmentation"].read()
         for widget in self.knobs.values():
             widget.setEnabled(active or not possible)
 
@@ -825,61 +837,52 @@ class StrategyPanel(QWidget):
 
     def current_values(self) -> dict:
         """The form's values as overrides for :func:`~catdog_gui.core.recipes.resolve_settings`."""
-        from ..core.errors import UserError
-        from ..core.preprocessing import Augmentation
-        from ..core.recipes import RECIPES
-
         recipe = RECIPES[self.strategy]
-        values = {name: self.hyper_rows[name][1].value() for name in
-                  ("epochs", "batch_size", "image_size", "early_stopping", "seed")}
-        values["lr"] = self.lr.value()
+        fine_tuning = recipe.fine_tune_lr is not None
+        values = {name: self.bindings[name].read() for name in HYPER_FIELDS
+                  if fine_tuning or name not in FINE_TUNING_FIELDS}
         if values["lr"] is None:
             raise UserError(i18n.fill(self.tr("the learning rate '%1' is not a number (write it like %2)"),
                                       self.lr.text(), format_rate(2e-5)))
-        values["device"] = self.device.currentData() or "auto"
-        values["class_weights"] = self.class_weights.currentData() or "auto"
+        if fine_tuning and values["fine_tune_lr"] is None:
+            raise UserError(i18n.fill(self.tr("the fine-tuning learning rate '%1' is not a number"),
+                                      self.fine_tune_lr.text()))
         values["preset"] = self.preset
-        values["pixel_cache_gb"] = self.pixel_cache.value()
-        if recipe.fine_tune_lr is not None:
-            values["head_epochs"] = self.head_epochs.value()
-            values["fine_tune_lr"] = self.fine_tune_lr.value()
-            if values["fine_tune_lr"] is None:
-                raise UserError(i18n.fill(self.tr("the fine-tuning learning rate '%1' is not a number"),
-                                          self.fine_tune_lr.text()))
+        values["pixel_cache_gb"] = self.bindings["pixel_cache_gb"].read()
         if recipe.pretrained:
             values["backbone"] = self.backbone
             values["weights_file"] = self.weights_files.get(self.backbone) or None
-        knobs = self.augmentation_values()
-        use = self.use_augmentation.isChecked() and not recipe.cached_features
-        values["augmentation"] = Augmentation(**knobs) if use else Augmentation()
+        use = self.bindings["use_augmentation"].read() and not recipe.cached_features
+        values["augmentation"] = Augmentation(**self.augmentation_values()) if use else Augmentation()
         return values
 
     def augmentation_values(self) -> dict:
-        values = {}
-        for name, widget in self.knobs.items():
-            if isinstance(widget, QCheckBox):
-                values[name] = widget.isChecked()
-            elif isinstance(widget, QComboBox):
-                values[name] = widget.currentData()
-            else:
-                values[name] = widget.value()
-        return values
+        """The augmentation knobs' values, by :class:`~catdog_gui.core.preprocessing.Augmentation` field."""
+        return {name: self.bindings[name].read() for name in AUGMENT_FIELDS}
 
     def chosen_gpus(self) -> int:
         """How many GPUs a run is to train on: 1 in this window, more in a separate process."""
         return int(self.gpus.currentData() or 1)
 
-    def build_settings(self, data: str, subset: str = "all"):
+    def build_settings(self, data: str, subset: str = EVERY_PHOTO_SUBSET):
         """The :class:`~catdog_gui.core.recipes.Settings` of a run on ``data`` (``subset``: the photos
         chosen in step 1), from the model set with :meth:`set_start_from` if any; UserError if a value
         is wrong, or the photos lack a class of that model."""
-        from ..core.lineage import check_classes
-        from ..core.recipes import resolve_settings
-
         if self._start_parent is not None and self.dataset is not None:  # said before a run starts
-            check_classes(self._start_parent, self.dataset.classes)
+            core.lineage.check_classes(self._start_parent, self.dataset.classes)
         return resolve_settings(data, self.strategy, subset=subset, start_from=self.start_from,
                                 **self.current_values())
+
+    def closeEvent(self, event) -> None:
+        """Wait for the panel's background tasks (a batch timing, a preview: a second or so): a thread
+        still running when the application exits takes it down. The window waits for every task when it
+        closes; this covers a panel shown on its own."""
+        for slot in (self._timing, self._previews):
+            worker = slot.worker
+            slot.drop()
+            if worker is not None:
+                worker.wait()
+        super().closeEvent(event)
 
     # ---- reacting
 
@@ -907,7 +910,7 @@ class StrategyPanel(QWidget):
     def _on_value_changed(self, *_) -> None:
         if self._filling or self.engine is None:
             return
-        self.pixel_cache_gb = self.pixel_cache.value()
+        self.pixel_cache_gb = self.bindings["pixel_cache_gb"].read()
         self._remember_changes()
         self._update_augmentation_state()
         self._update_estimates()
@@ -932,14 +935,14 @@ class StrategyPanel(QWidget):
         self.overrides[self.strategy] = changed
         self._update_preset_label()
         knobs = self.augmentation_values()
-        knobs["enabled"] = self.use_augmentation.isChecked()
+        knobs["enabled"] = self.bindings["use_augmentation"].read()
         self.augmentations[self.strategy] = knobs
 
     def _on_recommended_clicked(self) -> None:
-        self._reset_to("recommended")
+        self._reset_to(DEFAULT_PRESET)
 
     def _on_reset_clicked(self) -> None:
-        self._reset_to("lecture")
+        self._reset_to(LECTURE_PRESET)
 
     def _reset_to(self, preset: str) -> None:
         """The form back to the strategy's values of ``preset`` (the user's changes to it forgotten)."""
@@ -994,12 +997,11 @@ class StrategyPanel(QWidget):
     def _update_estimates(self) -> None:
         if self.engine is None:
             return
-        from ..core.recipes import RECIPES, resolve_settings
-
-        counts = LECTURE_COUNTS
+        counts = LECTURE_PHOTOS_PER_SPLIT
         if self.dataset is not None:
             counts = {split: len(samples) for split, samples in self.dataset.splits.items()}
         where = device_text(self.engine)
+        self._time_next_network()
         for strategy, note in self.recipe_notes.items():
             recipe = RECIPES[strategy]
             try:
@@ -1008,7 +1010,7 @@ class StrategyPanel(QWidget):
                 else:
                     backbone = self.backbone if recipe.pretrained else None
                     settings = resolve_settings("", strategy, preset=self.preset, backbone=backbone)
-                seconds = estimate_seconds(settings, counts, self.engine.device_type, self.engine.threads)
+                seconds = estimate_seconds(settings, counts, self._times_for(settings), self.engine.threads)
                 estimate = i18n.fill(self.tr("about %1 on %2"), format_duration(seconds), where)
             except Exception:  # values being typed: no estimate until they make sense
                 estimate = self.tr("no estimate for these values")
@@ -1017,17 +1019,57 @@ class StrategyPanel(QWidget):
             note.setText(f"{_translate(recipe.summary)}<br>{muted_html(details, self.palette())}")
         self._update_pixel_cache_note(sum(counts.values()))
 
+    def _chosen_device_type(self) -> str:
+        """The kind of device a run would train on: the engine's own for "auto"."""
+        device = self.bindings["device"].read()
+        return self.engine.device_type if device in (None, AUTO_DEVICE) else device
+
+    def _times_for(self, settings) -> StepTimes:
+        """The seconds per image of ``settings``' network on the chosen device: as timed there on one
+        batch, or from FLOPs until that timing has landed (it runs in a worker; the notes are written
+        again when it does)."""
+        network = settings.backbone if settings.recipe.pretrained else SCRATCH
+        measured = self._step_times.get((self._chosen_device_type(), network))
+        return measured or rated_step_times(settings, self._chosen_device_type(), self.engine.threads)
+
+    def _time_next_network(self) -> None:
+        """Time one batch of the next network that the notes need on the chosen device and lack."""
+        if self._timing.busy:
+            return  # _on_timing_finished asks again
+        if not self.window().isVisible():
+            return  # not shown yet, or closing: no thread may start after the window has waited for its tasks
+        device = self._chosen_device_type()
+        for network in (SCRATCH, self.backbone):
+            key = (device, network)
+            if key not in self._step_times and key not in self._untimeable:
+                self._timing.start(core.step_timing.measure_step_times, network, device, name="step timing",
+                                   nice=BACKGROUND_NICE,  # as a run's steps are: timed as they would run
+                                   returned=lambda times: self._on_timing_returned(key, times),
+                                   errored=lambda error: self._on_timing_errored(key, error),
+                                   finished=self._on_timing_finished)
+                return
+
+    def _on_timing_returned(self, key: tuple[str, str], times: StepTimes) -> None:
+        self._step_times[key] = times
+        self._update_estimates()
+
+    def _on_timing_errored(self, key: tuple[str, str], error: BaseException) -> None:
+        self._untimeable.add(key)  # a device out of memory, a backbone that cannot be built: keep the rough one
+        self._update_estimates()
+
+    def _on_timing_finished(self) -> None:
+        self._time_next_network()  # the slot is free now: the next network the notes lack, if any
+
     def _update_pixel_cache_note(self, images: int) -> None:
         """What the chosen photos take decoded at this image size, against the disk budget."""
-        from ..core.recipes import RECIPES
-
         if RECIPES[self.strategy].cached_features:
             self.pixel_cache_note.setText(self.tr("This strategy keeps features (a few KB per photo), not photos."))
             return
-        side = self.image_size.value()
+        side = self.bindings["image_size"].read()
         needed = images * side * side * 3 / 2**30
+        budget = self.bindings["pixel_cache_gb"].read()
         how = (self.tr("kept on disk after the first read, so later runs start at once")
-               if needed <= self.pixel_cache.value() else self.tr("more than this budget: decoded again every epoch"))
+               if needed <= budget else self.tr("more than this budget: decoded again every epoch"))
         text = self.tr("%1 photos at %2 px take %3 GB decoded: %4.")  # a data set has two photos at least
         self.pixel_cache_note.setText(i18n.fill(text, i18n.format_number(images), side, i18n.format_number(needed, 1),
                                                 how))
@@ -1046,16 +1088,12 @@ class StrategyPanel(QWidget):
         if not paths or self.engine is None:
             return
         path = paths[self._preview_index % len(paths)]
-        size = min(self.image_size.value(), 224)
-        worker = GeneratorWorker(augmented_previews, path, size, self.augmentation_values(), self._preview_seed,
-                                 name="augmentation preview")
-        worker.seed = self._preview_seed
+        size = min(self.bindings["image_size"].read(), 224)
+        seed = self._preview_seed
         self._preview_requests += 1
-        worker.request = self._preview_requests
-        worker.returned.connect(self._on_preview_returned)
-        worker.errored.connect(self._on_preview_errored)
-        self._preview_worker = worker
-        worker.start()
+        self._previews.start(augmented_previews, path, size, self.augmentation_values(), seed,
+                             name="augmentation preview", errored=self._on_preview_errored,
+                             returned=lambda images: self._on_preview_returned(images, seed))
 
     def _on_preview_timer_timeout(self) -> None:
         self.refresh_preview()
@@ -1070,14 +1108,12 @@ class StrategyPanel(QWidget):
             self._preview_index = (self._preview_index + random.randrange(1, max(2, len(paths)))) % len(paths)
         self.refresh_preview()
 
-    def _on_preview_returned(self, images) -> None:
-        if self.sender() is not self._preview_worker:
-            return
+    def _on_preview_returned(self, images, seed: int) -> None:
         for label, image in zip(self.preview_labels, images):
             label.setPixmap(preview_pixmap(image, label.devicePixelRatioF()))
         self.preview_shown = len(images)
-        self.preview_seed_shown = self.sender().seed
-        self._preview_done = self.sender().request
+        self.preview_seed_shown = seed
+        self._preview_done = self._preview_requests  # only the latest request's images arrive
 
     @property
     def preview_current(self) -> bool:
@@ -1085,16 +1121,10 @@ class StrategyPanel(QWidget):
         return not self._preview_timer.isActive() and self._preview_done == self._preview_requests
 
     def _on_preview_errored(self, error) -> None:
-        if self.sender() is self._preview_worker:
-            self.banner.show_message(i18n.fill(self.tr("The augmentation preview failed: %1"), describe_error(error)),
-                                     "warning")
+        self.banner.show_message(i18n.fill(self.tr("The augmentation preview failed: %1"), describe_error(error)),
+                                 "warning")
 
     def set_locked(self, locked: bool) -> None:
         """While a run trains, its strategy cannot change."""
         self.setEnabled(not locked and self.engine is not None)
 
-
-def _lecture_augmentation():
-    from ..core.preprocessing import Augmentation
-
-    return Augmentation.lecture()

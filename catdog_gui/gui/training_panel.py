@@ -1,6 +1,6 @@
 """Step 3, training: Start, Pause and Stop, progress with ETA, and live loss and accuracy curves.
 
-The run itself is :class:`catdog_gui.core.training.Training` in a :class:`GeneratorWorker`. Records
+The run itself is :class:`catdog_gui.core.training.Training` in a :class:`~.worker.TaskSlot`. Records
 only append to growing arrays; a timer draws them a few times a second (pyqtgraph's scrollingPlots
 way), so a fast run is not slowed by drawing every batch. A run on several GPUs is a child process
 instead (:class:`~catdog_gui.gui.child_run.ChildRun`), whose curves the Runs step draws.
@@ -27,6 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import core
+from ..core.records import (EPOCH_PHASES, EXTRACTING, FINE_TUNING, TRAINING, BatchDone, EpochDone, Finished, Notice,
+                            PhaseStarted, Progress)
+from ..core.runfiles import METRICS_NEEDED
 from .accessible import epoch_values_text
 from .child_run import ChildRun
 from . import colours, i18n
@@ -40,7 +44,7 @@ from .widgets import (
     mute,
     page_header,
 )
-from .worker import BACKGROUND_NICE, GeneratorWorker
+from .worker import BACKGROUND_NICE, TaskSlot
 
 STATUS_MS = 250  # progress bars and labels
 # Curves: every third status tick. Redrawing both plots takes the main thread 20-40 ms, and while a
@@ -129,7 +133,7 @@ def _local_number(value: str) -> str:
 def phase_title(record) -> str:
     """A :class:`~catdog_gui.core.training.PhaseStarted` record's title in the window's language; the base
     network by its name alone (``EfficientNet-Lite0``, without the note in brackets that helps to choose it)."""
-    title = record.title.split(" (")[0] if record.phase == "extracting" else record.title
+    title = record.title.split(" (")[0] if record.phase == EXTRACTING else record.title
     return core_text(title, PHASE_TITLES)
 
 
@@ -142,8 +146,6 @@ def progress_phase(phase: str) -> str:
 
 def _is_urgent(record) -> bool:
     """Everything but a finished batch is handed to the window at once."""
-    from ..core.training import BatchDone
-
     return not isinstance(record, BatchDone)
 
 
@@ -241,7 +243,7 @@ class TrainingPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._worker: GeneratorWorker | None = None
+        self._run = TaskSlot(self)  # a run in this process
         self._child: ChildRun | None = None  # a run on several GPUs, in a separate process
         self._training = None
         self.settings = None
@@ -367,7 +369,12 @@ class TrainingPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None or self._child is not None
+        return self._run.busy or self._child is not None
+
+    @property
+    def _worker(self):
+        """The worker of the run going on in this process (None when idle), for tests and benchmarks that listen."""
+        return self._run.worker
 
     @property
     def run_dir(self) -> str | None:
@@ -382,15 +389,14 @@ class TrainingPanel(QWidget):
     @property
     def skipped(self) -> list:
         """The files the run going on left out so far (some are found only when decoded)."""
-        dataset = getattr(self._training, "dataset", None)
-        return list(dataset.skipped) if dataset is not None else []
+        if self._training is None or self._training.dataset is None:  # no run, or its photos not loaded yet
+            return []
+        return list(self._training.dataset.skipped)
 
     def start(self, settings) -> None:
         """Start a run of ``settings`` in a worker thread."""
-        from ..core.training import Training
-
         if not self.busy:
-            self._launch(Training(settings))
+            self._launch(core.training.Training(settings))
 
     def start_on_gpus(self, settings, gpus: int, runs_dir) -> None:
         """Start a run of ``settings`` on ``gpus`` GPUs in a separate process (torchrun) that writes
@@ -413,10 +419,8 @@ class TrainingPanel(QWidget):
     def resume(self, run_dir: str, history: list[dict]) -> None:
         """Continue an unfinished run from its last finished epoch; ``history`` (its metrics.csv rows)
         puts the epochs it already has back on the curves. Raises UserError for a folder that cannot go on."""
-        from ..core.training import Training
-
         if not self.busy:
-            self._launch(Training.resume(run_dir), history)
+            self._launch(core.training.Training.resume(run_dir), history)
 
     def _launch(self, training, history: list[dict] = ()) -> None:
         settings = training.settings
@@ -424,14 +428,10 @@ class TrainingPanel(QWidget):
         self.last_finished = None
         self._training = training
         # Batches of a small head can come thousands a second: hand them over a few times a second.
-        worker = GeneratorWorker(self._training.run, controller=self._training, name="training",
-                                 coalesce_ms=COALESCE_MS, urgent=_is_urgent, nice=BACKGROUND_NICE)
-        worker.yielded_many.connect(self._on_yielded_many)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_finished)
-        worker.paused.connect(self._on_paused)
-        worker.resumed.connect(self._on_resumed)
-        self._worker = worker
+        self._run.start(training.run, controller=training, name="training", coalesce_ms=COALESCE_MS,
+                        urgent=_is_urgent, nice=BACKGROUND_NICE, yielded_many=self._on_yielded_many,
+                        errored=self._on_errored, finished=self._on_finished, paused=self._on_paused,
+                        resumed=self._on_resumed)
         self._reset_view(settings)
         self._show_history(history)
         self._set_busy(True)
@@ -440,7 +440,6 @@ class TrainingPanel(QWidget):
         self._ticks, self._next_redraw = 0, REDRAW_EVERY
         self._cpu_mark, self._wall_mark = time.thread_time(), self._started_at
         self._timer.start()
-        worker.start()
         self.run_started.emit(settings)
 
     def stop(self, wait: bool = False) -> None:
@@ -450,16 +449,16 @@ class TrainingPanel(QWidget):
             self.phase_label.setText(self.tr("Stopping…"))
             self.stop_button.setEnabled(False)
             self._child.stop(wait)
-        elif self._worker is not None:
+        elif self._run.busy:
             self.phase_label.setText(self.tr("Stopping…"))
-            self._worker.quit()
+            self._run.request_stop()
             self.pause_button.setEnabled(False)
             self.stop_button.setEnabled(False)
         self.controls_changed.emit()
 
     def toggle_pause(self) -> None:
-        if self._worker is not None:
-            self._worker.toggle_pause()
+        if self._run.busy:
+            self._run.worker.toggle_pause()
 
     def _on_start_clicked(self) -> None:
         self.start_requested.emit()
@@ -532,10 +531,10 @@ class TrainingPanel(QWidget):
     def _show_history(self, history: list[dict]) -> None:
         """The epochs a resumed run already has, drawn as they were when it ran."""
         for row in history:
-            phase = row.get("phase", "training")
+            phase = row.get("phase", TRAINING)
             self._earlier_epochs[phase] = self._earlier_epochs.get(phase, 0) + 1
             x = self._epochs_done + 1
-            for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            for key in METRICS_NEEDED:
                 self.series[key].append(x, float(row[key]))
             if self._best is None or float(row["val_accuracy"]) > self._best[0]:
                 self._best = (float(row["val_accuracy"]), x)
@@ -544,14 +543,10 @@ class TrainingPanel(QWidget):
         self._describe_plots()
 
     def _on_yielded_many(self, records: list) -> None:
-        if self.sender() is not self._worker:
-            return  # a run that has since been replaced
         for record in records:
             self._take(record)
 
     def _take(self, record) -> None:
-        from ..core.training import BatchDone, EpochDone, Finished, Notice, PhaseStarted, Progress
-
         if isinstance(record, Notice):
             notice = core_text(record.text, NOTICES)
             self.notes_label.setText("\n".join(filter(None, [self.notes_label.text(), notice])))
@@ -579,9 +574,9 @@ class TrainingPanel(QWidget):
             self.last_finished = record
 
     def _on_phase_started(self, record) -> None:
-        if record.phase in ("training", "fine-tuning"):
+        if record.phase in EPOCH_PHASES:
             self._offset = self._epochs_done - self._earlier_epochs.get(record.phase, 0)
-            if record.phase == "fine-tuning":
+            if record.phase == FINE_TUNING:
                 muted = colours.plot_muted_text(colours.inherited_palette(self))
                 for plot in (self.loss_plot, self.accuracy_plot):
                     line = pg.InfiniteLine(self._offset, angle=90, pen=pg.mkPen(muted, style=Qt.PenStyle.DashLine),
@@ -628,8 +623,6 @@ class TrainingPanel(QWidget):
             plot.setAccessibleDescription(text)
 
     def _show_status(self) -> None:
-        from ..core.training import BatchDone, Progress
-
         record, self._status = self._status, None
         if record is None:
             return
@@ -669,8 +662,6 @@ class TrainingPanel(QWidget):
         return parts
 
     def _on_errored(self, error) -> None:
-        if self.sender() is not self._worker:
-            return
         message = describe_error(error)
         self.banner.show_message(i18n.fill(self.tr("Training failed: %1"), message), "error")
         self.phase_label.setText(self.tr("Failed."))
@@ -699,12 +690,9 @@ class TrainingPanel(QWidget):
         child.deleteLater()
 
     def _on_finished(self) -> None:
-        if self.sender() is not self._worker:
-            return
         self._timer.stop()
         self._draw_curves()  # the last points
         self._show_status()
-        self._worker = None
         self._training = None
         finished = self.last_finished
         if finished is not None:

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.errors import UserError
 from . import colours, i18n
 from .accessible import thumbnail_name
-from .worker import GeneratorWorker
+from .worker import TaskSlot
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -53,8 +54,6 @@ def format_duration(seconds: float | None) -> str:
 
 def describe_error(error: BaseException) -> str:
     """The message for people: a user error as it is, anything else with its kind."""
-    from ..core.errors import UserError
-
     if isinstance(error, UserError):
         return str(error)
     if isinstance(error, MemoryError):
@@ -284,7 +283,7 @@ class ThumbnailGrid(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         self.setDragEnabled(False)
         self.setAcceptDrops(False)  # files dropped here go to the page (a dataset, photos to classify)
-        self._worker: GeneratorWorker | None = None
+        self._thumbnails = TaskSlot(self)
         self.loading = False
 
     def show_images(self, paths: list[str], captions: list[str] | None = None,
@@ -302,19 +301,14 @@ class ThumbnailGrid(QListWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken[i] if spoken else thumbnail_name(path, caption))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.addItem(item)
-        if self._worker is not None:
-            self._worker.quit()
-        self._worker = None
+        self._thumbnails.drop()  # thumbnails of the set before: no longer wanted
         if not paths:
             self.loading = False
             self.loaded.emit()
             return
         self.loading = True
-        worker = GeneratorWorker(load_thumbnails, list(paths), self.thumb_size, ratio=ratio, name="thumbnails")
-        worker.yielded.connect(self._on_yielded)
-        worker.finished.connect(self._on_finished)
-        self._worker = worker
-        worker.start()
+        self._thumbnails.start(load_thumbnails, list(paths), self.thumb_size, ratio=ratio, name="thumbnails",
+                               yielded=self._on_thumbnails_yielded, finished=self._on_thumbnails_finished)
 
     def paths(self) -> list[str]:
         return [self.item(i).data(PATH_ROLE) for i in range(self.count())]
@@ -327,18 +321,13 @@ class ThumbnailGrid(QListWidget):
             painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder)
 
-    def _on_yielded(self, batch) -> None:
-        if self.sender() is not self._worker:
-            return  # thumbnails of a set that has since been replaced
+    def _on_thumbnails_yielded(self, batch) -> None:
         for index, image in batch:
             item = self.item(index)
             if item is not None and not image.isNull():
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
 
-    def _on_finished(self) -> None:
-        if self.sender() is not self._worker:
-            return
-        self._worker = None
+    def _on_thumbnails_finished(self) -> None:
         self.loading = False
         self.loaded.emit()
 

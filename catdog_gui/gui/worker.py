@@ -2,13 +2,16 @@
 
 Modelled on superqt's and napari's generator workers: the function runs in its own
 :class:`~PySide6.QtCore.QThread`; every value it yields arrives in the main thread as ``yielded``,
-its return value as ``returned``, an exception as ``errored``, a cancellation as ``aborted``, and
-``finished`` always comes last. ``quit()`` and ``toggle_pause()`` go the other way. The worker never
-touches a widget: signals are queued to the receivers' (main) thread by Qt.
+its return value as ``returned``, an exception as ``errored``, a cancellation as ``aborted``, then
+``finished`` and, once the thread has ended, ``ended``. ``request_stop()`` and ``toggle_pause()`` go
+the other way. The worker never touches a widget: signals are queued to the receivers' (main) thread by Qt.
 
-A *controller* (such as :class:`catdog_gui.core.training.Training`) may be given: then ``quit()``
+A *controller* (such as :class:`catdog_gui.core.training.Training`) may be given: then ``request_stop()``
 calls its ``stop()`` and the generator winds down on its own (its last records, such as the final
 ``Finished``, are still delivered), and pausing calls its ``pause()`` and ``unpause()``.
+
+Widgets do not build workers by hand: they start work in one line through :class:`TaskSlot` (one task
+at a time, a replaced task's results dropped) or :func:`start_task` (every task heard to its end).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import time
 import traceback
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 # Long computations (training, evaluation) run at this nice value: when the window's thread wakes up it
 # gets a core at once instead of waiting for theirs to be preempted (under load, the longest stalls of
@@ -78,11 +81,13 @@ class GeneratorWorker(QThread):
     errored(object)
         The exception that ended it; ``exc.details`` holds the formatted traceback.
     aborted()
-        It ended because ``quit()`` was called.
+        It ended because ``request_stop()`` was called.
     paused(), resumed()
         After ``toggle_pause()``.
     finished()
-        Always, last (the thread's own signal).
+        Always, after the above (the thread's own signal, sent as the thread ends).
+    ended()
+        Always, last: in the main thread once the thread has ended, while the worker is still referenced.
     """
 
     yielded = Signal(object)
@@ -92,6 +97,7 @@ class GeneratorWorker(QThread):
     aborted = Signal()
     paused = Signal()
     resumed = Signal()
+    ended = Signal()
 
     def __init__(self, function: Callable[..., Any], *args, controller: Any = None, name: str = "",
                  coalesce_ms: float = 0.0, urgent: Callable[[Any], bool] | None = None, nice: int = 0, **kwargs):
@@ -115,8 +121,9 @@ class GeneratorWorker(QThread):
         _ALIVE.add(self)
         super().start()
 
-    def quit(self) -> None:
-        """Ask the task to end at its next step; ``aborted`` follows."""
+    def request_stop(self) -> None:
+        """Ask the task to end at its next step; ``aborted`` follows (``QThread.quit`` is left alone:
+        it ends an event loop, which this thread does not run)."""
         self._abort_requested.set()
         if self._controller is not None:
             self._controller.stop()
@@ -197,6 +204,7 @@ class GeneratorWorker(QThread):
 
     def _on_finished(self) -> None:
         self.wait()  # the thread emits finished just before it ends; let it end before it may be freed
+        self.ended.emit()  # delivered at once (same thread), before the worker may be freed
         _ALIVE.discard(self)
 
 
@@ -223,7 +231,138 @@ def stop_all_workers(timeout_ms: int | None = None) -> bool:
     still running when the application exits takes the process down); True if all ended."""
     workers = running_workers()
     for worker in workers:
-        worker.quit()
+        worker.request_stop()
     if timeout_ms is None:
         return all(worker.wait() for worker in workers)
     return all(worker.wait(timeout_ms) for worker in workers)
+
+
+# The worker's signals that can be handed to callbacks, by the name of the callback; ``finished``
+# is the worker's ``ended``, so that it comes after the thread has ended.
+_CALLBACK_SIGNALS = {"yielded": "yielded", "yielded_many": "yielded_many", "returned": "returned",
+                     "errored": "errored", "aborted": "aborted", "paused": "paused", "resumed": "resumed",
+                     "finished": "ended"}
+
+
+def _split_callbacks(options: dict) -> dict[str, Callable]:
+    """Take the callbacks (``returned=...`` and the like) out of ``options``; what is left is for the worker."""
+    callbacks = {name: options.pop(name) for name in _CALLBACK_SIGNALS if name in options}
+    return {name: callback for name, callback in callbacks.items() if callback is not None}
+
+
+def start_task(function: Callable[..., Any], *args, **options) -> GeneratorWorker:
+    """Run ``function(*args)`` in a started :class:`GeneratorWorker`, its signals connected to the callbacks
+    given; every signal is delivered (see :class:`TaskSlot` for work that a newer request replaces).
+
+    Parameters
+    ----------
+    function
+        A generator function or a plain one.
+    *args
+        Its arguments.
+    **options
+        Callbacks by signal: ``yielded``, ``yielded_many``, ``returned``, ``errored``, ``aborted``, ``paused``,
+        ``resumed`` and ``finished`` (last, once the thread has ended); the worker's ``controller``, ``name``,
+        ``coalesce_ms``, ``urgent`` and ``nice``; any other keyword goes to ``function``.
+
+    Returns
+    -------
+    GeneratorWorker
+        The worker, running.
+    """
+    callbacks = _split_callbacks(options)
+    worker = GeneratorWorker(function, *args, **options)
+    for name, callback in callbacks.items():
+        getattr(worker, _CALLBACK_SIGNALS[name]).connect(callback)
+    worker.start()
+    return worker
+
+
+class TaskSlot(QObject):
+    """One task at a time for a widget: starting another, or :meth:`drop`, stops the one before and drops
+    whatever it still sends, so the widget's callbacks only ever hear from the task it wants.
+
+    A widget keeps one slot per kind of work and launches in one line::
+
+        self._scan = TaskSlot(self)
+        self._scan.start(load, folder, returned=self._on_scan_returned, errored=self._on_scan_errored)
+
+    Parameters
+    ----------
+    parent
+        The widget: the slot goes with it, and nothing reaches a widget that is gone.
+    """
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._worker: GeneratorWorker | None = None
+        self._callbacks: dict[str, Callable] = {}
+
+    @property
+    def worker(self) -> GeneratorWorker | None:
+        """The task running (None when idle): to pause it, for instance."""
+        return self._worker
+
+    @property
+    def busy(self) -> bool:
+        """A task is running (from :meth:`start` until its ``finished`` callback has been called)."""
+        return self._worker is not None
+
+    def start(self, function: Callable[..., Any], *args, **options) -> GeneratorWorker:
+        """Run ``function(*args)`` in the background in place of the task before (see :func:`start_task`
+        for the arguments); the callbacks hear only from this task. Returns its worker, running."""
+        self.drop()
+        self._callbacks = _split_callbacks(options)
+        worker = GeneratorWorker(function, *args, **options)
+        for name in _CALLBACK_SIGNALS:  # "finished" always: the slot is free again when its task ends
+            if name in self._callbacks or name == "finished":
+                getattr(worker, _CALLBACK_SIGNALS[name]).connect(getattr(self, f"_on_{name}"))
+        self._worker = worker
+        worker.start()
+        return worker
+
+    def request_stop(self) -> None:
+        """Ask the task to end at its next step; its callbacks still hear the rest (``aborted``, ``finished``)."""
+        if self._worker is not None:
+            self._worker.request_stop()
+
+    def drop(self) -> None:
+        """Ask the task to end and forget it: nothing it still sends reaches the callbacks."""
+        if self._worker is not None:
+            self._worker.request_stop()
+        self._worker = None
+
+    # ---- the task's signals, handed on while it is the current one
+
+    def _relay(self, name: str, *args) -> None:
+        if self.sender() is not self._worker:
+            return  # a task since replaced or dropped: the one place its results are dropped
+        if name == "finished":
+            self._worker = None  # free before the callback, which may start the next task
+        callback = self._callbacks.get(name)
+        if callback is not None:
+            callback(*args)
+
+    def _on_yielded(self, value) -> None:
+        self._relay("yielded", value)
+
+    def _on_yielded_many(self, values: list) -> None:
+        self._relay("yielded_many", values)
+
+    def _on_returned(self, value) -> None:
+        self._relay("returned", value)
+
+    def _on_errored(self, error) -> None:
+        self._relay("errored", error)
+
+    def _on_aborted(self) -> None:
+        self._relay("aborted")
+
+    def _on_paused(self) -> None:
+        self._relay("paused")
+
+    def _on_resumed(self) -> None:
+        self._relay("resumed")
+
+    def _on_finished(self) -> None:
+        self._relay("finished")
