@@ -20,6 +20,7 @@ from torch import nn
 
 from .errors import UserError
 from .names import DEFAULT_BACKBONE  # noqa: F401 (also imported from here)
+from .names import WEIGHTS_BUILT_IN, WEIGHTS_CACHED, WEIGHTS_DOWNLOAD_NEEDED
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -229,12 +230,12 @@ def build_base(backbone: Backbone, state_dict: dict | None = None) -> tuple[nn.M
 def weights_status(backbone: Backbone) -> str:
     """``built in``, ``cached`` or ``download needed``, for showing next to the backbone's name."""
     if backbone.builtin_weights is not None:
-        return "built in"
+        return WEIGHTS_BUILT_IN
     import torchvision
 
     url = torchvision.models.get_weight(backbone.torchvision_weights).url
     cached = Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(url)
-    return "cached" if cached.exists() else "download needed"
+    return WEIGHTS_CACHED if cached.exists() else WEIGHTS_DOWNLOAD_NEEDED
 
 
 def _read_weights_file(path: Path) -> dict[str, torch.Tensor]:

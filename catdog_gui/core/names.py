@@ -39,3 +39,7 @@ AUTO_CLASS_WEIGHTS, CLASS_WEIGHTS_ON, CLASS_WEIGHTS_OFF = CLASS_WEIGHTS
 RMSPROP, ADAMW = OPTIMIZERS
 CONSTANT_SCHEDULE, COSINE_SCHEDULE = SCHEDULES
 ACCURACY_MONITOR, LOSS_MONITOR = MONITORS
+
+# Whether a backbone's weights are here (core/backbones.py weights_status; the window says it in words).
+WEIGHTS_BUILT_IN, WEIGHTS_CACHED, WEIGHTS_DOWNLOAD_NEEDED, WEIGHTS_UNKNOWN = (
+    "built in", "cached", "download needed", "unknown")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import core
-from ..core.names import AUTO_DEVICE, CPU_DEVICE, CUDA_DEVICE, MPS_DEVICE
+from ..core.names import AUTO_DEVICE, CPU_DEVICE, CUDA_DEVICE, MPS_DEVICE, WEIGHTS_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,6 @@ def load_engine() -> EngineInfo:
         try:
             weights[name] = core.backbones.weights_status(backbone)
         except Exception:  # a broken torchvision install must not stop the window
-            weights[name] = "unknown"
+            weights[name] = WEIGHTS_UNKNOWN
     return EngineInfo(core.device.describe_device(device), device.type, tuple(devices), torch.get_num_threads(),
                       weights, cuda_gpu_count(), core.gpu_check.unusable_gpu_note() or "")

@@ -39,7 +39,8 @@ from ..core.measured import FIGURES
 from ..core.names import (ADAMW, AUTO_CLASS_WEIGHTS, AUTO_DEVICE, CLASS_WEIGHTS_OFF, CLASS_WEIGHTS_ON,
                            COSINE_SCHEDULE, CPU_DEVICE, DEFAULT_BACKBONE, DEFAULT_PRESET, DEFAULT_RECIPE,
                            EVERY_PHOTO_SUBSET, FEATURE_EXTRACTION_AUGMENTED_RECIPE, FEATURE_EXTRACTION_RECIPE,
-                           FINE_TUNING_RECIPE, LECTURE_PRESET, LOSS_MONITOR, PRESETS, RMSPROP, SCRATCH)
+                           FINE_TUNING_RECIPE, LECTURE_PRESET, LOSS_MONITOR, PRESETS, RMSPROP, SCRATCH,
+                           WEIGHTS_BUILT_IN, WEIGHTS_CACHED, WEIGHTS_DOWNLOAD_NEEDED, WEIGHTS_UNKNOWN)
 from ..core.paths import DEFAULT_PIXEL_CACHE_GB
 from ..core.recipes import RECIPES, resolve_settings
 from ..core.specs import CONSTANT_FILL, NEAREST_FILL, REFLECT_FILL, Augmentation
@@ -974,20 +975,20 @@ class StrategyPanel(QWidget):
         if chosen:
             self.weights_label.setText(i18n.fill(self.tr("from your file %1"), chosen))
         else:
-            self.weights_label.setText(self._weights_status_text(self.engine.weights.get(self.backbone, "unknown")))
+            self.weights_label.setText(self._weights_status_text(self.engine.weights.get(self.backbone, WEIGHTS_UNKNOWN)))
         self.weights_clear.setVisible(bool(chosen))
         self.measured_label.setText(measured_note(self.backbone))
-        built_in = self.engine.weights.get(self.backbone) == "built in"
+        built_in = self.engine.weights.get(self.backbone) == WEIGHTS_BUILT_IN
         self.weights_button.setVisible(not built_in or bool(chosen))
 
     def _weights_status_text(self, status: str) -> str:
         """core/backbones.py's weights_status (``"built in"``, ``"cached"``...), in a sentence."""
         return {
-            "built in": self.tr("ImageNet weights built in: works offline"),
-            "cached": self.tr("ImageNet weights already downloaded"),
-            "download needed": self.tr("ImageNet weights will be downloaded once when training starts "
+            WEIGHTS_BUILT_IN: self.tr("ImageNet weights built in: works offline"),
+            WEIGHTS_CACHED: self.tr("ImageNet weights already downloaded"),
+            WEIGHTS_DOWNLOAD_NEEDED: self.tr("ImageNet weights will be downloaded once when training starts "
                                        "(needs the internet), or use a weights file"),
-            "unknown": self.tr("unknown", "whether the network's weights are here"),
+            WEIGHTS_UNKNOWN: self.tr("unknown", "whether the network's weights are here"),
         }.get(status, status)
 
     def _apply_colours(self, palette) -> None:
