@@ -66,19 +66,13 @@ def versions() -> str:
 
 
 def gpu_driver() -> str:
-    """The NVIDIA driver's version, from the kernel module or nvidia-smi; "unknown" where neither says."""
-    try:
-        found = re.search(r"Kernel Module\s+(\S+)", Path("/proc/driver/nvidia/version").read_text())
-        if found:
-            return found.group(1)
-    except OSError:
-        pass
-    try:
-        done = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                              capture_output=True, text=True, timeout=30, check=True)
-        return done.stdout.strip().splitlines()[0]
-    except (OSError, subprocess.SubprocessError, IndexError):
-        return "unknown"
+    """The NVIDIA driver's version, from the kernel module or nvidia-smi (the app's own readers); "unknown"
+    where neither says."""
+    from catdog_gui.core import gpu_check
+
+    gpus = gpu_check.parse_nvidia_smi(gpu_check.run_nvidia_smi())
+    return (gpu_check.driver_from_proc(gpu_check.read_proc_driver_version())
+            or (gpus[0].driver if gpus else None) or "unknown")
 
 
 def subset(data: Path, per_class: int, out: Path) -> Path:

@@ -83,10 +83,6 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if SYSTEM == "windows" else "bin/python")
 
 
-def venv_tool(venv: Path, name: str) -> Path:
-    return venv / ("Scripts" if SYSTEM == "windows" else "bin") / (f"{name}.exe" if SYSTEM == "windows" else name)
-
-
 def read_pins() -> tuple[list[str], list[str]]:
     """(torch and torchvision, everything else) from the one file that pins the build's versions."""
     lines = [line.split("#")[0].strip() for line in PINS.read_text(encoding="utf-8").splitlines()]
@@ -311,7 +307,8 @@ def notarise(dmg: Path) -> None:
     run("xcrun", "stapler", "staple", dmg)
 
 
-def signing_state(file: Path) -> str:
+def signing_state() -> str:
+    """Whether this build signed what it made (the same for every file of one system)."""
     if SYSTEM == "windows":
         return "signed" if os.environ.get("CATDOG_SIGN_PFX") else "unsigned"
     if SYSTEM == "macos":
@@ -324,8 +321,6 @@ def signing_state(file: Path) -> str:
 # ---- what was made -------------------------------------------------------------------------------
 
 def folder_size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
@@ -352,7 +347,8 @@ def write_summaries(bundle: Path, files: list[Path], flavour: str) -> None:
     sizes = [f"{human(folder_size(bundle))}\t{bundle.name}/ (the bundle, unpacked)"]
     sizes += [f"{human(f.stat().st_size)}\t{f.name}" for f in files]
     (DIST / "sizes.txt").write_text(f"# built on {machine}\n" + "\n".join(sizes) + "\n", encoding="utf-8")
-    (DIST / "signing.txt").write_text("".join(f"{f.name}: {signing_state(f)}\n" for f in files), encoding="utf-8")
+    state = signing_state()
+    (DIST / "signing.txt").write_text("".join(f"{f.name}: {state}\n" for f in files), encoding="utf-8")
     say("done")
     print("\n".join(sizes), file=sys.stderr)
 

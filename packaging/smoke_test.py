@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build import APP, BUILD, DIST, METAINFO, ROOT, SYSTEM, BuildError, ask, default_flavour, venv_python
+from build import APP, BUILD, DIST, METAINFO, ROOT, SYSTEM, BuildError, ask, default_flavour, say, venv_python
 
 BUNDLE = DIST / APP
 NO_NETWORK = "http://127.0.0.1:9"  # the discard port: every download fails at once
@@ -52,10 +52,6 @@ for archive in sys.argv[2:]:
 
 class SmokeTestFailed(Exception):
     pass
-
-
-def say(text: str) -> None:
-    print(f"\n== {text} ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
 
 
 def check(condition: bool, what: str) -> None:

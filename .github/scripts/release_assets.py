@@ -12,16 +12,18 @@ installers packaging/build.py made and its SHA256SUMS, sizes.txt and signing.txt
 - writes the release notes: the downloads, which files are unsigned (from each job's signing.txt), how to
   join split files and check the checksums.
 
-Standard library only; Python 3.9 or newer.
+Standard library only (with packaging/build.py's checksum and size helpers); Python 3.9 or newer.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
+from build import human, sha256  # noqa: E402 (the same checksums and sizes as the build's own records)
 
 RECORDS = ("SHA256SUMS", "sizes.txt", "signing.txt")  # each job's own records, not release files
 GITHUB_LIMIT = 2 * 1024**3  # "Each file included in a release must be under 2 GiB"
@@ -31,14 +33,6 @@ SYSTEMS = (("linux", "Linux"), ("windows", "Windows"), ("macos", "macOS"))
 
 class ReleaseError(Exception):
     pass
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_sums(path: Path) -> dict[str, str]:
@@ -71,14 +65,6 @@ def system_of(name: str) -> str:
         if key in name.lower():
             return title
     return "other"
-
-
-def human(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""
 
 
 def split(path: Path, part_size: int) -> list[Path]:
