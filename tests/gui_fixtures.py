@@ -2,7 +2,7 @@
 
 conftest.py loads this module as a plugin (``pytest_plugins``), so every test can ask for its fixtures
 by name; test modules import from here only the plain helpers (``open_window``, ``load_data``,
-``choose_small_scratch``, ``ENGINE_TIMEOUT_MS``).
+``choose_small_scratch``, ``evaluate_model``, ``ENGINE_TIMEOUT_MS``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,14 @@ def load_data(qtbot, window, folder) -> object:
         window.data_panel.open_folder(folder)
     qtbot.waitUntil(lambda: not window.data_panel.thumbnails.loading, timeout=20_000)
     return blocker.args[0]
+
+
+def evaluate_model(qtbot, window, model, data) -> object:
+    """Step 3 shown, ``model`` evaluated on ``data``'s test photos: the evaluation, once it is shown."""
+    window.show_step(3)
+    with qtbot.waitSignal(window.evaluation_panel.evaluated, timeout=30_000) as blocker:
+        window.evaluation_panel.evaluate(str(model), str(data))
+    return blocker.args[0].evaluation
 
 
 def choose_small_scratch(window, epochs: int) -> None:

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import make_image, write_lecture_dataset
+from gui_fixtures import evaluate_model
 from catdog_gui.gui.selftest import drop_files
 
 
@@ -71,10 +72,7 @@ def test_a_file_that_is_not_a_model_gives_a_message(window, qtbot, tmp_path):
 def test_clicking_a_confusion_matrix_cell_shows_its_photos(window, qtbot, trained_model, shoot):
     model, data = trained_model
     panel = window.evaluation_panel
-    window.show_step(3)
-    with qtbot.waitSignal(panel.evaluated, timeout=30_000) as blocker:
-        panel.evaluate(str(model), str(data))
-    evaluation = blocker.args[0].evaluation
+    evaluation = evaluate_model(qtbot, window, model, data)
     assert panel.matrix.rowCount() == panel.matrix.columnCount() == 2
     assert sum(int(panel.matrix.item(r, c).text().split()[0]) for r in range(2) for c in range(2)) == 8
     assert panel.accuracy_label.text().startswith("Test accuracy: ")

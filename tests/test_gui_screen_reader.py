@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
 from conftest import make_image, write_lecture_dataset
-from gui_fixtures import choose_small_scratch, load_data
+from gui_fixtures import choose_small_scratch, evaluate_model, load_data
 from catdog_gui.gui.accessible import (
     confusion_cell_name,
     epoch_values_text,
@@ -139,10 +139,7 @@ def test_sample_thumbnails_name_their_file_and_class(window, qtbot, tmp_path):
 def test_confusion_cells_bars_and_photos_are_read_out(window, qtbot, tmp_path, trained_model):
     model, data = trained_model
     evaluation = window.evaluation_panel
-    window.show_step(3)
-    with qtbot.waitSignal(evaluation.evaluated, timeout=30_000) as blocker:
-        evaluation.evaluate(str(model), str(data))
-    ev = blocker.args[0].evaluation
+    ev = evaluate_model(qtbot, window, model, data)
     cells = spoken_children(evaluation.matrix)
     for i, truth in enumerate(ev.classes):
         for j, said in enumerate(ev.classes):

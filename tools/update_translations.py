@@ -163,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{catalogue.relative_to(ROOT)}: {take_translations(catalogue, parts)} taken from "
                   f"{', '.join(part.name for part in parts)}")
         qm = compile_catalogue(catalogue)
-        finished = sum(bool(forms) for forms in messages(catalogue).values())
-        print(f"{catalogue.relative_to(ROOT)}: {finished} of {len(messages(catalogue))} translated -> {qm.name}")
+        found = messages(catalogue)  # parsed once for both counts
+        finished = sum(bool(forms) for forms in found.values())
+        print(f"{catalogue.relative_to(ROOT)}: {finished} of {len(found)} translated -> {qm.name}")
     return 0
 
 

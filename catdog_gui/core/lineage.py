@@ -38,10 +38,8 @@ from torch import nn
 
 from .errors import ModelFileError, UserError
 from .modelfile import ModelInfo, read_info
-from .models import SCRATCH, ImageClassifier
-from .runfiles import SETTINGS_FILE
-
-RUN_SETTINGS = SETTINGS_FILE  # a folder holding it next to the model is a run folder
+from .models import SCRATCH, SCRATCH_MEAN, SCRATCH_STD, ImageClassifier
+from .runfiles import SETTINGS_FILE  # a folder holding it next to the model is a run folder
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def parent_run_name(model_path: str | Path) -> str | None:
         The name of the model's folder when that folder holds a run's settings.json.
     """
     folder = Path(model_path).absolute().parent
-    return folder.name if (folder / RUN_SETTINGS).is_file() else None
+    return folder.name if (folder / SETTINGS_FILE).is_file() else None
 
 
 def recording_parent(settings):
@@ -286,7 +284,7 @@ def output_units_for(weight: torch.Tensor, bias: torch.Tensor, old: list[str],
 
 def _normalisation(backbone: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
     if backbone == SCRATCH:
-        return (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+        return SCRATCH_MEAN, SCRATCH_STD
     from .backbones import get_backbone
 
     spec = get_backbone(backbone)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from .errors import ModelFileError, UserError
 from .files import write_atomically  # noqa: F401 (also imported from here by callers)
 from .models import SCRATCH, HeadSpec, ImageClassifier, build_classifier
 # MAX_NAME: a class name is a folder name, which no file system lets be longer (also a metric's limit).
-from .runfiles import MAX_NAME, model_metrics
+from .runfiles import MAX_NAME, is_finite_number, model_metrics
 
 FORMAT = "catdog-gui-model"
 FORMAT_VERSION = "1"
@@ -158,7 +157,7 @@ def _json_entry(metadata: dict[str, str], name: str):
 
 def _numbers(values, name: str) -> tuple[float, ...]:
     """Three finite numbers from metadata entry ``name`` (the normalisation's mean or std)."""
-    if not (isinstance(values, list) and len(values) == 3 and all(_is_finite_number(v) for v in values)):
+    if not (isinstance(values, list) and len(values) == 3 and all(is_finite_number(v) for v in values)):
         raise _MetadataProblem(f"'{name}' must be a list of three finite numbers")
     return tuple(values)
 
@@ -180,7 +179,7 @@ def _parse(metadata: dict[str, str]) -> ModelInfo:
         raise _MetadataProblem(f"'head' must be an object of {', '.join(sorted(HEAD_FIELDS))} (hidden needed)")
     head = HeadSpec(**head_values)
     if not (type(head.hidden) is int and 1 <= head.hidden <= 65536  # a float or bool would reach nn.Linear
-            and _is_finite_number(head.dropout_before) and _is_finite_number(head.dropout_after)
+            and is_finite_number(head.dropout_before) and is_finite_number(head.dropout_after)
             and 0 <= head.dropout_before < 1 and 0 <= head.dropout_after < 1):
         raise _MetadataProblem("head sizes out of range")
     mean, std = _numbers(_json_entry(metadata, "mean"), "mean"), _numbers(_json_entry(metadata, "std"), "std")
@@ -202,10 +201,6 @@ def _parse(metadata: dict[str, str]) -> ModelInfo:
         if backbone not in BACKBONES:
             raise _MetadataProblem(f"unknown backbone {backbone!r}")
     return ModelInfo(classes, image_size, backbone, head, tuple(mean), tuple(std), recipe, metrics)
-
-
-def _is_finite_number(value) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)  # not a bool: True is no number of ours
 
 
 def _digest(tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> str:

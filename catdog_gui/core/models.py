@@ -16,6 +16,8 @@ from .backbones import build_base, get_backbone
 from .names import SCRATCH  # noqa: F401 (the "backbone" name of the small CNN, also imported from here)
 from .specs import HeadSpec  # noqa: F401 (plain data, without torch; also imported from here)
 
+SCRATCH_MEAN, SCRATCH_STD = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)  # the small CNN reads pixels as they are
+
 
 def output_units(num_classes: int) -> int:
     return 1 if num_classes == 2 else num_classes
@@ -122,7 +124,8 @@ def build_classifier(
     """
     if backbone == SCRATCH:
         lower, top = small_cnn_base()
-        return ImageClassifier(lower, top, head_spec, num_classes, image_size, (0, 0, 0), (1, 1, 1), pool=False)
+        return ImageClassifier(lower, top, head_spec, num_classes, image_size, SCRATCH_MEAN, SCRATCH_STD,
+                               pool=False)
     spec = get_backbone(backbone)
     lower, top = build_base(spec, state_dict)
     return ImageClassifier(lower, top, head_spec, num_classes, image_size, spec.mean, spec.std, spec.output == "pool")

@@ -120,7 +120,7 @@ def _check_types(values: dict, types: dict[str, str], source, noun: str, prefix:
 
 def _is_kind(value, kind: str) -> bool:
     if kind == "float":  # a whole number is a number too; true and false are not
-        return type(value) in (int, float) and math.isfinite(value)
+        return is_finite_number(value)
     return {"str": isinstance(value, str), "int": type(value) is int, "bool": type(value) is bool,
             "None": value is None, "Augmentation": isinstance(value, dict)}[kind]
 
@@ -208,12 +208,13 @@ def model_metrics(text: str) -> dict[str, float]:
     """
     metrics = json.loads(text)
     if not (isinstance(metrics, dict) and len(metrics) <= MAX_METRICS
-            and all(len(k) <= MAX_NAME and _is_finite_number(v) for k, v in metrics.items())):
+            and all(len(k) <= MAX_NAME and is_finite_number(v) for k, v in metrics.items())):
         raise ValueError(f"metrics must map at most {MAX_METRICS} names to numbers")
     return metrics
 
 
-def _is_finite_number(value) -> bool:
+def is_finite_number(value) -> bool:
+    """Whether ``value`` is an int or float (not a bool: True is no number of ours) and finite."""
     return type(value) in (int, float) and math.isfinite(value)
 
 

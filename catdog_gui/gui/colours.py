@@ -219,14 +219,14 @@ def plot_muted_text(palette: QPalette) -> QColor:
 def series_colours(palette: QPalette) -> list[QColor]:
     """Curve colours, distinct from each other, each at least 3:1 against the plot and the window (where
     the legend shows them)."""
-    backgrounds = [plot_background(palette), palette.color(Role.Window)]
-    return [ensure_contrast(colour, backgrounds, GRAPHIC_CONTRAST) for colour in scheme(palette).series]
+    return [series_colour(palette, index) for index in range(len(scheme(palette).series))]
 
 
 def series_colour(palette: QPalette, index: int) -> QColor:
     """The ``index``-th curve's colour (repeating after eight)."""
-    colours = series_colours(palette)
-    return colours[index % len(colours)]
+    series = scheme(palette).series
+    backgrounds = [plot_background(palette), palette.color(Role.Window)]
+    return ensure_contrast(series[index % len(series)], backgrounds, GRAPHIC_CONTRAST)
 
 
 def faded_series_colour(palette: QPalette, index: int) -> QColor:

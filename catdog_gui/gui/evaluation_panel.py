@@ -138,6 +138,7 @@ class EvaluationPanel(QWidget):
         self._evaluations = TaskSlot(self)  # a newer request replaces an older one
         self._model_path = None
         self._request: tuple | None = None  # the last evaluation asked for, to repeat when TTA is switched
+        self.shown_cell: tuple[int, int] | None = None  # the confusion-matrix cell whose photos are shown
         self._build()
         self._set_busy(False)
 
@@ -319,6 +320,7 @@ class EvaluationPanel(QWidget):
         self._fill_mistakes(ev)
         cell = self._first_mistake_cell(ev)
         if cell is None:
+            self.shown_cell = None
             self.cell_gallery.show_images([])
             self.cell_box.setTitle(self.tr("Photos in the chosen cell: click a cell above"))
         else:
@@ -425,11 +427,13 @@ class EvaluationPanel(QWidget):
         return (best[1], best[2]) if best[0] else None
 
     def _on_cell_clicked(self, row: int, column: int) -> None:
-        self.show_cell(row, column)
+        # A click's press made the cell current, which has shown it already (unless it was current before).
+        if self.shown_cell != (row, column):
+            self.show_cell(row, column)
 
     def _on_matrix_current_cell_changed(self, row: int, column: int, *_) -> None:
         # The arrow keys (or tabbing in) moved to a cell: show it, as a click would.
-        if row >= 0 and column >= 0 and getattr(self, "shown_cell", None) != (row, column):
+        if row >= 0 and column >= 0 and self.shown_cell != (row, column):
             self.show_cell(row, column)
 
     def show_cell(self, row: int, column: int) -> None:

@@ -70,13 +70,15 @@ def _language_name_entry() -> str:
 
 # ---- choosing
 
-def saved_language(settings: QSettings) -> str:
-    """The language chosen in the Language menu; :data:`SYSTEM_DEFAULT` if none, or one no longer shipped."""
+def saved_language(settings: QSettings, available: list[str] | None = None) -> str:
+    """The language chosen in the Language menu; :data:`SYSTEM_DEFAULT` if none, or one no longer shipped
+    (not in ``available``, :func:`available_languages` by default)."""
     try:
         code = json.loads(str(settings.value(LANGUAGE_KEY, '""')))
     except ValueError:
         return SYSTEM_DEFAULT
-    return code if isinstance(code, str) and code in available_languages() else SYSTEM_DEFAULT
+    available = available if available is not None else available_languages()
+    return code if isinstance(code, str) and code in available else SYSTEM_DEFAULT
 
 
 def save_language(settings: QSettings, code: str) -> None:
@@ -109,7 +111,8 @@ def system_language(available: list[str] | None = None, ui_languages: list[str] 
 
 def chosen_language(settings: QSettings) -> str:
     """The language the window is to speak: the saved choice, else the system's."""
-    return saved_language(settings) or system_language()
+    available = available_languages()  # looked up once for both
+    return saved_language(settings, available) or system_language(available)
 
 
 def locale_for(code: str) -> QLocale:

@@ -32,11 +32,12 @@ class LanguageMenu(QMenu):
         self.restart_button = None
         self.setTitle(self.tr("&Language"))
         self.group = QActionGroup(self)  # exclusive: one choice at a time
-        saved = i18n.saved_language(settings)
-        system = i18n.language_name(i18n.system_language())
+        available = i18n.available_languages()  # looked up once for the three uses below
+        saved = i18n.saved_language(settings, available)
+        system = i18n.language_name(i18n.system_language(available))
         self._add_choice(i18n.SYSTEM_DEFAULT, i18n.fill(self.tr("System default (%1)"), system), saved)
         self.addSeparator()
-        for code in i18n.available_languages():
+        for code in available:
             self._add_choice(code, i18n.language_name(code), saved)
 
     def _add_choice(self, code: str, text: str, saved: str) -> QAction:

@@ -381,8 +381,9 @@ class RunsPanel(QWidget):
 
     def _mark_damaged(self, row: int, run: RunInfo) -> None:
         """Every cell's tooltip says what is wrong with the run's files (the Epochs cell says "damaged")."""
+        tooltip = i18n.fill(self.tr("Damaged: %1"), run.damaged) + f"\n{run.path}"
         for column in range(self.table.columnCount()):
-            self.table.item(row, column).setToolTip(i18n.fill(self.tr("Damaged: %1"), run.damaged) + f"\n{run.path}")
+            self.table.item(row, column).setToolTip(tooltip)
 
     def _row_key(self, run: RunInfo) -> tuple:
         return (*(text for text, _ in self._cells(run)), run.running_elsewhere, run.model_path, run.unfinished,

@@ -781,12 +781,12 @@ class StrategyPanel(QWidget):
                                                            else self.tr("&Epochs:"))
         self._show_start_from()
         self._update_augmentation_state()
-        self._update_preset_label()
+        self._update_preset_label(defaults)
         self._update_estimates()
 
-    def _update_preset_label(self) -> None:
-        """Which set of values the form starts from, what else that set decides, and what the user changed."""
-        defaults = self._defaults()
+    def _update_preset_label(self, defaults) -> None:
+        """Which set of values the form starts from (``defaults``: :meth:`_defaults`), what else that set
+        decides, and what the user changed."""
         if defaults.preset == LECTURE_PRESET:
             text = self.tr("the lecture's (RMSprop, a constant learning rate, the best validation accuracy kept)")
         else:
@@ -934,7 +934,7 @@ class StrategyPanel(QWidget):
             if chosen is not None:
                 changed["image_size"] = chosen
         self.overrides[self.strategy] = changed
-        self._update_preset_label()
+        self._update_preset_label(defaults)
         knobs = self.augmentation_values()
         knobs["enabled"] = self.bindings["use_augmentation"].read()
         self.augmentations[self.strategy] = knobs
@@ -1030,8 +1030,9 @@ class StrategyPanel(QWidget):
         batch, or from FLOPs until that timing has landed (it runs in a worker; the notes are written
         again when it does)."""
         network = settings.backbone if settings.recipe.pretrained else SCRATCH
-        measured = self._step_times.get((self._chosen_device_type(), network))
-        return measured or rated_step_times(settings, self._chosen_device_type(), self.engine.threads)
+        device = self._chosen_device_type()
+        measured = self._step_times.get((device, network))
+        return measured or rated_step_times(settings, device, self.engine.threads)
 
     def _time_next_network(self) -> None:
         """Time one batch of the next network that the notes need on the chosen device and lack."""

@@ -250,6 +250,7 @@ class TrainingPanel(QWidget):
         self.last_finished = None
         self._status = None  # the latest record to show in the progress bars, at the next tick
         self._paused_text = ""
+        self._best: tuple[float, float] | None = None  # (validation accuracy, epoch) of the best epoch so far
         self.ready_reason = self.tr("Loading the training engine…")
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_MS)
@@ -384,7 +385,7 @@ class TrainingPanel(QWidget):
     @property
     def best_epoch(self) -> int | None:
         """The epoch of the best validation accuracy of the run going on or last ended (None before one)."""
-        return round(self._best[1]) if getattr(self, "_best", None) else None
+        return round(self._best[1]) if self._best else None
 
     @property
     def skipped(self) -> list:
